@@ -1,0 +1,1 @@
+ALTER TABLE "escalations" ADD COLUMN "skills" text[] DEFAULT '{}'::text[] NOT NULL;

@@ -1,0 +1,15 @@
+export { devDefault } from './dev-defaults.js';
+export { instanceId } from './instance.js';
+export { loadConfig } from './load.js';
+export {
+  baseConfigShape,
+  boolVariable,
+  databaseConfigShape,
+  httpConfigShape,
+  intVariable,
+  LOCAL_DATABASE_URL,
+  LOCAL_NATS_URL,
+  openaiConfigShape,
+  publicUrlConfigShape,
+  twilioConfigShape,
+} from './schemas.js';

@@ -1,0 +1,13 @@
+export { type CreateDatabaseOptions, createDatabase, type Database, type DatabaseHandle } from './client.js';
+export { ensureDatabaseExists, migrateDatabase, migrationsFolder } from './migrate.js';
+export * from './schema.js';
+export {
+  DEMO_AGENT_ID,
+  DEMO_AGENT_NUMBER,
+  DEMO_CALLER_NUMBER,
+  DEMO_HUMAN_TOKENS,
+  DEMO_TOOLS,
+  hashToken,
+  seedDemoData,
+} from './seed.js';
+export { isTransientDatabaseError } from './transient.js';

@@ -1,0 +1,20 @@
+/** JetStream client factories, for apps that reach JetStream only through this package. */
+export { jetstream, jetstreamManager } from '@nats-io/jetstream';
+export { type ConnectOptions, connectNats, type NatsConnection, natsReady } from './connection.js';
+export {
+  type ConsumerOutcome,
+  type DurableConsumerHandle,
+  type DurableConsumerOptions,
+  type MessageMeta,
+  redeliveryDelayMs,
+  runDurableConsumer,
+} from './durable-consumer.js';
+export { JetStreamOutbox, type OutboxOptions, publishContract } from './outbox.js';
+export {
+  CONSUMERS,
+  type ConsumerDefinition,
+  DUPLICATE_WINDOW_MS,
+  ensureConsumer,
+  ensureStreams,
+  STREAMS,
+} from './streams.js';

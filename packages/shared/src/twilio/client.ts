@@ -1,0 +1,72 @@
+import twilio from 'twilio';
+import { AppError, UnavailableError } from '../errors/index.js';
+
+export type TwilioClient = ReturnType<typeof twilio>;
+
+export interface TwilioClientOptions {
+  accountSid: string;
+  authToken: string;
+  /** Replaces `https://api.twilio.com` (tests and the demo point it at the local fake). */
+  apiBaseUrl?: string | undefined;
+  timeoutMs?: number;
+}
+
+/** The official REST client, optionally pointed at another base URL. */
+export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
+  const client = twilio(options.accountSid, options.authToken, {
+    timeout: options.timeoutMs ?? 10_000,
+    autoRetry: true,
+    maxRetries: 3,
+  });
+  if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl.replace(/\/$/, '');
+  return client;
+}
+
+/**
+ * What the system does to a live call. A `<Connect><Stream>` call does not end reliably
+ * when the socket closes: hang-ups and transfers always go through the REST API.
+ */
+export interface CallControl {
+  /** Ends the call (`Status=completed`). A call that already ended is not an error. */
+  hangup(callSid: string): Promise<void>;
+  /** Replaces what the call is doing with new TwiML (transfer, hold, goodbye). */
+  redirect(callSid: string, twiml: string): Promise<void>;
+}
+
+/** Twilio's "the call is not in progress / does not exist" answers. */
+const CALL_GONE_CODES = new Set([20404, 21220]);
+
+function mapRestError(error: unknown, action: string, callSid: string): Error {
+  const status = (error as { status?: number }).status;
+  const code = (error as { code?: number | string }).code;
+  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
+    return new AppError(
+      status === 404 ? 'not_found' : 'upstream_failed',
+      `twilio ${action} ${callSid}: ${status}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new UnavailableError(`twilio ${action} ${callSid} failed (${status ?? code ?? 'network'})`, error);
+}
+
+export function createCallControl(client: TwilioClient): CallControl {
+  return {
+    async hangup(callSid) {
+      try {
+        await client.calls(callSid).update({ status: 'completed' });
+      } catch (error) {
+        if (CALL_GONE_CODES.has(Number((error as { code?: unknown }).code))) return;
+        throw mapRestError(error, 'hangup', callSid);
+      }
+    },
+    async redirect(callSid, twiml) {
+      try {
+        await client.calls(callSid).update({ twiml });
+      } catch (error) {
+        throw mapRestError(error, 'redirect', callSid);
+      }
+    },
+  };
+}

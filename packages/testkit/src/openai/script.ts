@@ -1,0 +1,119 @@
+/**
+ * How the fake model answers. The fake cannot understand speech, so a test scripts it: what
+ * each caller utterance "said", and rules that turn what just happened into a reply.
+ */
+
+/** A substring (case-insensitive) or a regular expression. */
+export type Matcher = string | RegExp;
+
+/** A function call the fake makes; `arguments` is JSON-encoded unless already a string (bad JSON on purpose). */
+export interface ScriptedCall {
+  name: string;
+  arguments: unknown;
+  /** Fixed call id (default: a fresh `call_…`). */
+  callId?: string;
+}
+
+/** One response: speak a line, call functions, or both (speech first, as a model does). */
+export interface ScriptReply {
+  say?: string;
+  calls?: readonly ScriptedCall[];
+}
+
+/** What made the fake respond. */
+export type ReplyTrigger =
+  | { kind: 'caller'; transcript: string; itemId: string }
+  | { kind: 'text'; role: 'user' | 'system' | 'assistant'; text: string; itemId: string }
+  | {
+      kind: 'function_output';
+      outputs: ReadonlyArray<{ callId: string; name: string; output: string; parsed: unknown }>;
+    }
+  | { kind: 'instructions'; instructions: string; line: string }
+  | { kind: 'none' };
+
+export type RuleCondition =
+  | { callerSaid: Matcher }
+  | { text: Matcher }
+  | { functionOutput: { name?: string; output?: Matcher } }
+  | { predicate: (trigger: ReplyTrigger) => boolean };
+
+export interface ScriptRule {
+  when: RuleCondition;
+  reply: ScriptReply | ((trigger: ReplyTrigger) => ScriptReply);
+  /** How many times the rule may fire (default: every time it matches). */
+  times?: number;
+}
+
+export interface FakeRealtimeScript {
+  /** What the caller said in each utterance, in order (or computed from its index, from 0). */
+  callerTranscripts?: readonly string[] | ((index: number) => string);
+  /** Tried in order; the first that matches answers. */
+  rules?: readonly ScriptRule[];
+  /** Said when no rule matches (default "Okay."). */
+  defaultReply?: ScriptReply;
+}
+
+export const DEFAULT_REPLY: ScriptReply = { say: 'Okay.' };
+
+/** A quoted line in response instructions (`Say exactly: "Hello!"`): the fake speaks it verbatim. */
+const QUOTED_LINE = /["“]([^"”]{1,2000})["”]/;
+
+export function quotedLine(instructions: string | undefined): string | undefined {
+  return instructions ? QUOTED_LINE.exec(instructions)?.[1] : undefined;
+}
+
+function matches(matcher: Matcher, text: string): boolean {
+  return typeof matcher === 'string'
+    ? text.toLowerCase().includes(matcher.toLowerCase())
+    : matcher.test(text);
+}
+
+function conditionHolds(condition: RuleCondition, trigger: ReplyTrigger): boolean {
+  if ('predicate' in condition) return condition.predicate(trigger);
+  if ('callerSaid' in condition)
+    return trigger.kind === 'caller' && matches(condition.callerSaid, trigger.transcript);
+  if ('text' in condition) return trigger.kind === 'text' && matches(condition.text, trigger.text);
+  if (trigger.kind !== 'function_output') return false;
+  const { name, output } = condition.functionOutput;
+  return trigger.outputs.some(
+    (o) => (name === undefined || o.name === name) && (output === undefined || matches(output, o.output)),
+  );
+}
+
+/**
+ * The script's state, shared by every session of one server: a conversation that moves to a
+ * new socket (reconnect) carries on where it was (the next caller transcript, rule counts).
+ */
+export class ScriptPlayer {
+  private callerIndex = 0;
+  private readonly fired = new Map<ScriptRule, number>();
+
+  constructor(private script: FakeRealtimeScript = {}) {}
+
+  /** Replaces the script (rule counts and the caller transcript position restart). */
+  set(script: FakeRealtimeScript): void {
+    this.script = script;
+    this.callerIndex = 0;
+    this.fired.clear();
+  }
+
+  nextCallerTranscript(): string {
+    const index = this.callerIndex++;
+    const source = this.script.callerTranscripts;
+    if (typeof source === 'function') return source(index);
+    return source?.[index] ?? `(caller utterance ${index + 1})`;
+  }
+
+  /** The reply to a trigger: an instructions line is spoken as is; otherwise the first matching rule. */
+  replyTo(trigger: ReplyTrigger): ScriptReply {
+    if (trigger.kind === 'instructions') return { say: trigger.line };
+    for (const rule of this.script.rules ?? []) {
+      const count = this.fired.get(rule) ?? 0;
+      if (rule.times !== undefined && count >= rule.times) continue;
+      if (!conditionHolds(rule.when, trigger)) continue;
+      this.fired.set(rule, count + 1);
+      return typeof rule.reply === 'function' ? rule.reply(trigger) : rule.reply;
+    }
+    return this.script.defaultReply ?? DEFAULT_REPLY;
+  }
+}

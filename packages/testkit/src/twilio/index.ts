@@ -1,0 +1,46 @@
+export {
+  decodeMulaw,
+  encodeMulaw,
+  linearToMulaw,
+  MULAW_BYTES_PER_MS,
+  MULAW_SAMPLE_RATE,
+  MULAW_SILENCE,
+  mulawToLinear,
+} from '../audio/mulaw.js';
+export { CallerAudio } from './caller-audio.js';
+export { type CallUpdate, FakeTwilioRestApi, type FakeTwilioRestApiOptions } from './fake-rest-api.js';
+export { type FrameClock, startFrameClock } from './frame-clock.js';
+export {
+  type MediaStreamOptions,
+  type ReceivedMessage,
+  type StreamClose,
+  StreamRejectedError,
+  TwilioMediaStream,
+} from './media-stream.js';
+export { FRAME_BYTES, FRAME_MS, mulawSilence, mulawTone } from './mulaw.js';
+export { type HeardChunk, PlaybackBuffer } from './playback.js';
+export { randomSid } from './sids.js';
+export {
+  postSignedForm,
+  reachableUrl,
+  type SignedPostResult,
+  signTwilioRequest,
+  TWILIO_SIGNATURE_HEADER,
+} from './signing.js';
+export {
+  type CallEnd,
+  type PlaceCallOptions,
+  placeCall,
+  SimulatedCall,
+  type SimulatedCallEndReason,
+} from './simulator.js';
+export { type AgentTurnOptions, callerSays, waitForAgentTurn } from './turn-taking.js';
+export {
+  type ConnectStream,
+  findConnectStream,
+  parseTwiml,
+  spokenTexts,
+  type TwimlElement,
+} from './twiml-reader.js';
+export type { WaitOptions } from './wait.js';
+export { mulawWav, readWavAsMulaw, writeWav } from './wav.js';

@@ -1,0 +1,6 @@
+export {
+  providedPostgresServer,
+  type TestInfraHandle,
+  type UseTestInfraOptions,
+  useTestInfra,
+} from './use-test-infra.js';
