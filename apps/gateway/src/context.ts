@@ -1,0 +1,39 @@
+import type { Logger } from '@voice/shared/logging';
+import type { CallControl } from '@voice/shared/twilio';
+import type { CallEventSink } from './calls/call-events.js';
+import type { CallStore } from './calls/call-store.js';
+import type { LiveCalls } from './calls/live-calls.js';
+import type { BridgeWatchdog } from './claims/bridge-watchdog.js';
+import type { MediaBus } from './claims/media-bus.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { PublicUrls } from './urls.js';
+
+/** Everything the gateway is built from; `main.ts` passes the real ones, tests pass fakes. */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  store: CallStore;
+  bus: MediaBus;
+  events: CallEventSink;
+  /** Twilio's REST API: hang-ups go through it, never through closing the socket alone. */
+  callControl: CallControl;
+  metrics: GatewayMetrics;
+  /** This instance's name, sent with every claim. */
+  gatewayId: string;
+  /** True once shutdown began: new calls are answered busy. */
+  isDraining: () => boolean;
+  /** Epoch milliseconds; injectable so token expiry can be tested. */
+  now?: () => number;
+  /** When a silent bridge is probed and given up (ms); tests make them short. */
+  bridgeSilence?: { suspectAfterMs: number; lostAfterMs: number };
+}
+
+/** The dependencies plus what the gateway derives from them once. */
+export interface GatewayContext extends GatewayDeps {
+  urls: PublicUrls;
+  liveCalls: LiveCalls;
+  /** Notices a bridge that died or hung under a streaming call. */
+  watchdog: BridgeWatchdog;
+  now: () => number;
+}

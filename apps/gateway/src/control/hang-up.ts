@@ -1,0 +1,37 @@
+import type { CallEndReason, MediaOutControl } from '@voice/shared/contracts';
+import { callLogger } from '@voice/shared/logging';
+import type { LiveCall } from '../calls/live-calls.js';
+import type { GatewayContext } from '../context.js';
+import { CLOSE_NORMAL } from '../stream/close-codes.js';
+
+type HangupReason = Extract<MediaOutControl, { type: 'hangup' }>['reason'];
+
+/** The end reason recorded for each reason a bridge gives for hanging up. */
+const END_REASONS: Record<HangupReason, CallEndReason> = {
+  agent_ended: 'agent_ended',
+  session_failed: 'session_failed',
+  call_limit: 'agent_ended',
+};
+
+/**
+ * Ends a live call through Twilio's REST API (`Status=completed`): closing the media socket
+ * alone does not reliably end a `<Connect>` call. The reason is noted first, so Twilio's
+ * `completed` callback closes the record with it. Should the REST call fail, the stream is
+ * closed instead, and the fallback TwiML (an apology and `<Hangup/>`) ends the call.
+ */
+export async function hangUpCall(ctx: GatewayContext, live: LiveCall, reason: HangupReason): Promise<void> {
+  const log = callLogger(ctx.logger, live.callSid, { claimId: live.claimId });
+  live.stopReason = 'call_ended';
+  try {
+    await ctx.store.noteEndReason(live.callSid, END_REASONS[reason]);
+  } catch (error) {
+    log.error({ err: error }, 'could not note the end reason');
+  }
+  try {
+    await ctx.callControl.hangup(live.callSid);
+    log.info({ reason }, 'hung up through the Twilio REST API');
+  } catch (error) {
+    log.error({ err: error }, 'hang-up through the Twilio REST API failed, closing the stream instead');
+    live.stream?.end('call_ended', CLOSE_NORMAL);
+  }
+}

@@ -1,0 +1,60 @@
+import { loadConfig } from '@voice/shared/config';
+import { JetStreamOutbox, jetstream } from '@voice/shared/nats';
+import { runMain, startService } from '@voice/shared/service';
+import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
+import { buildGatewayApp } from './app.js';
+import { createOutboxEventSink } from './calls/call-events.js';
+import { createDrizzleCallStore } from './calls/drizzle-call-store.js';
+import { createNatsMediaBus } from './claims/nats-media-bus.js';
+import { drainTimeoutMs, gatewayConfigSchema } from './config.js';
+import { createGatewayMetrics } from './metrics.js';
+
+/** How long shutdown waits for queued call events to reach JetStream (ms). */
+const EVENT_FLUSH_TIMEOUT_MS = 2_000;
+
+runMain('gateway', async () => {
+  const config = loadConfig(gatewayConfigSchema);
+  const runtime = await startService({
+    service: 'gateway',
+    config,
+    secrets: [config.TWILIO_AUTH_TOKEN, config.STREAM_TOKEN_SECRET],
+    database: true,
+    jetstream: true,
+  });
+  const { logger, nc, database } = runtime;
+  if (!database) throw new Error('gateway: the database was not opened');
+
+  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger: logger.child({ component: 'outbox' }) });
+  const gateway = await buildGatewayApp(
+    {
+      config,
+      logger,
+      store: createDrizzleCallStore(database.db),
+      bus: createNatsMediaBus(nc, logger.child({ component: 'media-bus' })),
+      events: createOutboxEventSink(outbox, logger),
+      callControl: createCallControl(
+        createTwilioClient({
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          apiBaseUrl: config.TWILIO_API_BASE_URL,
+        }),
+      ),
+      metrics: createGatewayMetrics(runtime.registry),
+      gatewayId: runtime.instance,
+      isDraining: runtime.isDraining,
+    },
+    runtime.http,
+  );
+
+  await runtime.listen();
+  runtime.onShutdown([
+    { name: 'drain live calls', run: () => gateway.drain(drainTimeoutMs(config)) },
+    {
+      name: 'flush call events',
+      run: async () => {
+        await outbox.flush(EVENT_FLUSH_TIMEOUT_MS);
+        outbox.close();
+      },
+    },
+  ]);
+});

@@ -1,0 +1,101 @@
+import {
+  type CallEndReason,
+  callEndReasonSchema,
+  parseContract,
+  twilioCallStatusCallbackSchema,
+  twilioStreamStatusCallbackSchema,
+} from '@voice/shared/contracts';
+import { callLogger } from '@voice/shared/logging';
+import type { FastifyInstance } from 'fastify';
+import { gatewayEvents } from '../calls/call-events.js';
+import { endReasonOfStatus } from '../calls/end-reason.js';
+import { releaseClaim } from '../calls/release-claim.js';
+import type { GatewayContext } from '../context.js';
+import { CLOSE_NORMAL } from '../stream/close-codes.js';
+import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
+import { formParams, hasValidTwilioSignature } from './twilio-signature.js';
+
+const MS_PER_SECOND = 1_000;
+
+/**
+ * `POST /voice/status`: Twilio's call status callbacks and the media stream's status callbacks.
+ * A terminal call status closes the call's record, publishes `call.ended` and tears down the
+ * stream if this gateway holds it. Answered quickly, and a repeat changes nothing.
+ */
+export function registerStatusWebhook(app: FastifyInstance, ctx: GatewayContext): void {
+  const count = (outcome: string) => ctx.metrics.webhooks.inc({ route: 'status', outcome });
+
+  app.post(ROUTES.status, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
+    const params = formParams(request);
+    if (!hasValidTwilioSignature(request, ctx.config.TWILIO_AUTH_TOKEN, ctx.urls.of(request.url), params)) {
+      request.log.warn({ route: 'status' }, 'rejected webhook: bad or missing Twilio signature');
+      count('forbidden');
+      return reply.code(403).send();
+    }
+
+    if ('StreamEvent' in params) {
+      const stream = parseContract(twilioStreamStatusCallbackSchema, params, 'stream status callback');
+      if (!stream.ok) {
+        count('invalid');
+        return reply.code(400).send();
+      }
+      const { CallSid, StreamSid, StreamEvent, StreamError } = stream.value;
+      const log = callLogger(ctx.logger, CallSid, { streamSid: StreamSid });
+      if (StreamEvent === 'stream-error')
+        log.warn({ streamError: StreamError }, 'twilio reports a stream error');
+      else log.debug({ streamEvent: StreamEvent }, 'stream status');
+      count(StreamEvent);
+      return reply.code(204).send();
+    }
+
+    const status = parseContract(twilioCallStatusCallbackSchema, params, 'call status callback');
+    if (!status.ok) {
+      count('invalid');
+      return reply.code(400).send();
+    }
+    const { CallSid, CallStatus, CallDuration } = status.value;
+    const reason = endReasonOfStatus(CallStatus);
+    if (!reason) {
+      count('progress');
+      return reply.code(204).send();
+    }
+    const seconds = CallDuration === undefined ? undefined : Number.parseInt(CallDuration, 10);
+    await endCall(ctx, CallSid, reason, Number.isFinite(seconds) ? seconds : undefined);
+    count('ended');
+    return reply.code(204).send();
+  });
+}
+
+/**
+ * The call is over, as Twilio says. Local teardown comes first (it cannot fail); the record
+ * and the event follow. If Postgres is down the event still goes out with Twilio's reason.
+ */
+async function endCall(
+  ctx: GatewayContext,
+  callSid: string,
+  twilioReason: CallEndReason,
+  durationSeconds: number | undefined,
+): Promise<void> {
+  const log = callLogger(ctx.logger, callSid);
+  const live = ctx.liveCalls.get(callSid);
+  if (live?.stream) live.stream.end('call_ended', CLOSE_NORMAL);
+  else if (live) releaseClaim(ctx, live, 'call_ended');
+
+  const at = new Date(ctx.now());
+  let reason: string | undefined;
+  try {
+    reason = await ctx.store.markEnded({
+      callSid,
+      reason: twilioReason,
+      at,
+      ...(durationSeconds === undefined ? {} : { durationMs: durationSeconds * MS_PER_SECOND }),
+    });
+  } catch (error) {
+    log.error({ err: error }, 'could not close the call record');
+  }
+  // The first reason on record wins (an agent's hang-up, noted before Twilio's `completed`).
+  const onRecord = callEndReasonSchema.safeParse(reason);
+  const finalReason = onRecord.success ? onRecord.data : twilioReason;
+  ctx.events.publish(gatewayEvents.callEnded(at, callSid, finalReason, durationSeconds));
+  log.info({ reason: finalReason, durationSeconds }, 'call ended');
+}

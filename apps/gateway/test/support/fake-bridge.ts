@@ -1,0 +1,134 @@
+import {
+  type CallClaimReply,
+  type CallClaimRequest,
+  callClaimReplySchema,
+  callClaimRequestSchema,
+  decodeJson,
+  encodeJson,
+  type MediaInControl,
+  type MediaOutControl,
+  type MediaSubjects,
+  mediaInControlSchema,
+  mediaOutControlSchema,
+  mediaSubjects,
+  queueGroups,
+  subjects,
+} from '@voice/shared/contracts';
+import type { NatsConnection } from '@voice/shared/nats';
+import { Changes } from './changes.js';
+
+/** What reached the bridge on a claim's `in.>` subjects, in arrival order. */
+export type BridgeInbound = { kind: 'audio'; payload: string } | { kind: 'control'; control: MediaInControl };
+
+/** One claim as the fake bridge holds it. */
+export class FakeClaim extends Changes {
+  readonly inbound: BridgeInbound[] = [];
+
+  constructor(
+    readonly request: CallClaimRequest,
+    readonly subjects: MediaSubjects,
+    private readonly nc: NatsConnection,
+  ) {
+    super();
+  }
+
+  get audio(): string[] {
+    return this.inbound.flatMap((entry) => (entry.kind === 'audio' ? [entry.payload] : []));
+  }
+
+  get controls(): MediaInControl[] {
+    return this.inbound.flatMap((entry) => (entry.kind === 'control' ? [entry.control] : []));
+  }
+
+  /** Agent audio towards the caller: the raw base64 body, as a real bridge publishes it. */
+  sendAudio(payload: string): void {
+    this.nc.publish(this.subjects.outAudio, payload);
+  }
+
+  sendControl(control: MediaOutControl): void {
+    this.nc.publish(this.subjects.outControl, encodeJson(mediaOutControlSchema, control));
+  }
+
+  waitForControl<T extends MediaInControl['type']>(type: T): Promise<Extract<MediaInControl, { type: T }>> {
+    const find = () => this.controls.find((control) => control.type === type);
+    return this.waitFor(() => find() !== undefined, `a "${type}" control`).then(
+      () => find() as Extract<MediaInControl, { type: T }>,
+    );
+  }
+}
+
+export interface FakeBridgeOptions {
+  bridgeId?: string;
+  /** Decides each claim; default: accept every one. */
+  decide?: (request: CallClaimRequest) => CallClaimReply['accepted'];
+  /** Send caller audio straight back (a loopback agent). */
+  echo?: boolean;
+}
+
+/**
+ * The smallest media-bridge that answers claims the way the real one does: a queue-group
+ * responder on `calls.claim` that subscribes the claim's `in.>` subjects before accepting.
+ */
+export class FakeBridge extends Changes {
+  readonly claims = new Map<string, FakeClaim>();
+  readonly bridgeId: string;
+  private readonly stops: Array<() => void> = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: FakeBridgeOptions = {},
+  ) {
+    super();
+    this.bridgeId = options.bridgeId ?? 'fake-bridge';
+  }
+
+  async start(): Promise<this> {
+    const sub = this.nc.subscribe(subjects.callClaim, {
+      queue: queueGroups.mediaBridge,
+      callback: (_error, msg) => {
+        const request = decodeJson(callClaimRequestSchema, msg.data, 'claim');
+        if (!request.ok) return;
+        const accepted = this.options.decide?.(request.value) ?? true;
+        if (accepted) this.hold(request.value);
+        const reply: CallClaimReply = accepted
+          ? { accepted: true, bridgeId: this.bridgeId, claimId: request.value.claimId }
+          : { accepted: false, bridgeId: this.bridgeId, reason: 'at_capacity' };
+        msg.respond(encodeJson(callClaimReplySchema, reply));
+        this.changed();
+      },
+    });
+    this.stops.push(() => sub.unsubscribe());
+    await this.nc.flush();
+    return this;
+  }
+
+  /** Resolves with the claim of this call, once the gateway has made it. */
+  async claimOf(callSid: string): Promise<FakeClaim> {
+    await this.waitFor(() => this.claims.has(callSid), `a claim of ${callSid}`);
+    return this.claims.get(callSid) as FakeClaim;
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  private hold(request: CallClaimRequest): void {
+    const media = mediaSubjects(request.callSid, request.claimId);
+    const claim = new FakeClaim(request, media, this.nc);
+    const sub = this.nc.subscribe(media.inAll, {
+      callback: (_error, msg) => {
+        if (msg.subject === media.inAudio) {
+          const payload = msg.string();
+          claim.inbound.push({ kind: 'audio', payload });
+          if (this.options.echo) claim.sendAudio(payload);
+        } else {
+          const control = decodeJson(mediaInControlSchema, msg.data, 'in control');
+          if (control.ok) claim.inbound.push({ kind: 'control', control: control.value });
+        }
+        claim.changed();
+      },
+    });
+    this.stops.push(() => sub.unsubscribe());
+    this.claims.set(request.callSid, claim);
+  }
+}

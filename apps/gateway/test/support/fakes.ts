@@ -1,0 +1,187 @@
+import type {
+  CallClaimRequest,
+  CallEndReason,
+  CallEvent,
+  MediaInControl,
+  MediaSubjects,
+} from '@voice/shared/contracts';
+import { callEventSchema } from '@voice/shared/contracts';
+import type { CallControl } from '@voice/shared/twilio';
+import type { CallEventSink } from '../../src/calls/call-events.js';
+import type { CallSnapshot, CallStore, NewCall } from '../../src/calls/call-store.js';
+import type {
+  BridgeHandlers,
+  ClaimAnswer,
+  MediaBus,
+  MediaLink,
+  ProbeResult,
+} from '../../src/claims/media-bus.js';
+
+interface StoredCall extends NewCall, CallSnapshot {
+  streamSid: string | null;
+  bridgeId: string | null;
+  durationMs: number | null;
+}
+
+/** `CallStore` in memory, with the same idempotency rules as the drizzle one. */
+export class FakeCallStore implements CallStore {
+  readonly agents = new Map<string, string>();
+  readonly calls = new Map<string, StoredCall>();
+  /** Makes every call throw, as a Postgres outage would. */
+  failing = false;
+
+  async findAgentForNumber(phoneNumber: string) {
+    this.check();
+    return this.agents.get(phoneNumber);
+  }
+
+  async recordCall(call: NewCall) {
+    this.check();
+    const existing = this.calls.get(call.callSid);
+    if (existing) return { created: false, call: { ...existing } };
+    const stored: StoredCall = {
+      ...call,
+      status: 'ringing',
+      endReason: null,
+      streamStartedAt: null,
+      streamSid: null,
+      bridgeId: null,
+      durationMs: null,
+    };
+    this.calls.set(call.callSid, stored);
+    return { created: true, call: { ...stored } };
+  }
+
+  async markStreamStarted(input: { callSid: string; streamSid: string; bridgeId: string; at: Date }) {
+    this.check();
+    const call = this.calls.get(input.callSid);
+    if (!call || call.streamStartedAt || call.status === 'ended' || call.agentId === null) return undefined;
+    Object.assign(call, {
+      streamStartedAt: input.at,
+      streamSid: input.streamSid,
+      bridgeId: input.bridgeId,
+      status: 'in_progress',
+    });
+    return { accountSid: call.accountSid, from: call.from, to: call.to, agentId: call.agentId };
+  }
+
+  async hasStreamStarted(callSid: string) {
+    this.check();
+    return Boolean(this.calls.get(callSid)?.streamStartedAt);
+  }
+
+  async noteEndReason(callSid: string, reason: CallEndReason) {
+    this.check();
+    const call = this.calls.get(callSid);
+    if (call && call.status !== 'ended' && call.endReason === null) call.endReason = reason;
+  }
+
+  async markEnded(input: { callSid: string; reason: CallEndReason; at: Date; durationMs?: number }) {
+    this.check();
+    const call = this.calls.get(input.callSid);
+    if (!call) return undefined;
+    call.status = 'ended';
+    call.endReason ??= input.reason;
+    call.durationMs ??= input.durationMs ?? null;
+    return call.endReason;
+  }
+
+  private check(): void {
+    if (this.failing) throw new Error('postgres is down (fake)');
+  }
+}
+
+/** One claim's link as the fake bus saw it: what the gateway sent, and a way to answer as the bridge. */
+export interface FakeLink {
+  subjects: MediaSubjects;
+  audio: string[];
+  controls: MediaInControl[];
+  closed: boolean;
+  bridge: BridgeHandlers;
+}
+
+/** `MediaBus` without NATS: scripted claim answers, recorded traffic. */
+export class FakeMediaBus implements MediaBus {
+  readonly claimRequests: CallClaimRequest[] = [];
+  /** Controls sent outside a link (released claims). */
+  readonly looseControls: Array<{ subjects: MediaSubjects; control: MediaInControl }> = [];
+  readonly links: FakeLink[] = [];
+  /** Answers in order; once used up, every claim is accepted by `bridge-1`. */
+  answers: ClaimAnswer[] = [];
+
+  /** How long each claim takes to be answered (a bridge's round trip). */
+  claimDelayMs = 0;
+
+  async requestClaim(request: CallClaimRequest): Promise<ClaimAnswer> {
+    this.claimRequests.push(request);
+    if (this.claimDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.claimDelayMs));
+    return this.answers.shift() ?? { kind: 'accepted', bridgeId: 'bridge-1' };
+  }
+
+  link(subjects: MediaSubjects, handlers: BridgeHandlers): MediaLink {
+    const link: FakeLink = { subjects, audio: [], controls: [], closed: false, bridge: handlers };
+    this.links.push(link);
+    return {
+      sendAudio: (payload) => {
+        if (!link.closed) {
+          link.audio.push(typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1'));
+        }
+      },
+      sendControl: (control) => {
+        if (!link.closed) link.controls.push(control);
+      },
+      close: () => {
+        link.closed = true;
+      },
+    };
+  }
+
+  sendControl(subjects: MediaSubjects, control: MediaInControl): void {
+    this.looseControls.push({ subjects, control });
+  }
+
+  /** What probes find; `unknown` (a bridge that does not answer) by default. */
+  probeResult: ProbeResult = 'unknown';
+  readonly probes: MediaSubjects[] = [];
+  /** Undefined plays a NATS outage. */
+  connectedMs: number | undefined = 60_000;
+
+  async probe(subjects: MediaSubjects): Promise<ProbeResult> {
+    this.probes.push(subjects);
+    return this.probeResult;
+  }
+
+  connectedForMs(): number | undefined {
+    return this.connectedMs;
+  }
+}
+
+/** Collects call events, checking each against the contract as the recorder would. */
+export class RecordingEventSink implements CallEventSink {
+  readonly events: CallEvent[] = [];
+
+  publish(event: CallEvent): void {
+    this.events.push(callEventSchema.parse(event));
+  }
+
+  ofType<T extends CallEvent['type']>(type: T): Array<Extract<CallEvent, { type: T }>> {
+    return this.events.filter((event): event is Extract<CallEvent, { type: T }> => event.type === type);
+  }
+}
+
+/** `CallControl` that records what it was asked, and can fail. */
+export class FakeCallControl implements CallControl {
+  readonly hangups: string[] = [];
+  readonly redirects: Array<{ callSid: string; twiml: string }> = [];
+  failing = false;
+
+  async hangup(callSid: string): Promise<void> {
+    if (this.failing) throw new Error('twilio is down (fake)');
+    this.hangups.push(callSid);
+  }
+
+  async redirect(callSid: string, twiml: string): Promise<void> {
+    if (this.failing) throw new Error('twilio is down (fake)');
+    this.redirects.push({ callSid, twiml });
+  }
+}

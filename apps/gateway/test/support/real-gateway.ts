@@ -1,0 +1,156 @@
+import { agentProfiles, createDatabase, type DatabaseHandle } from '@voice/shared/db';
+import { createLogger } from '@voice/shared/logging';
+import {
+  connectNats,
+  ensureStreams,
+  JetStreamOutbox,
+  jetstream,
+  jetstreamManager,
+  type NatsConnection,
+} from '@voice/shared/nats';
+import { createHttpServer } from '@voice/shared/service';
+import { Registry } from '@voice/shared/telemetry';
+import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
+import {
+  FakeTwilioRestApi,
+  type PlaceCallOptions,
+  placeCall,
+  type SimulatedCall,
+} from '@voice/testkit/twilio';
+import type { TestInfraHandle } from '@voice/testkit/vitest';
+import { buildGatewayApp, type GatewayApp } from '../../src/app.js';
+import { createOutboxEventSink } from '../../src/calls/call-events.js';
+import { createDrizzleCallStore } from '../../src/calls/drizzle-call-store.js';
+import { createNatsMediaBus } from '../../src/claims/nats-media-bus.js';
+import type { GatewayConfig } from '../../src/config.js';
+import type { GatewayDeps } from '../../src/context.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../../src/metrics.js';
+import {
+  AGENT_NUMBER,
+  CALLER_NUMBER,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  TEST_PUBLIC_BASE_URL,
+  testConfig,
+} from './config.js';
+
+export const AGENT_ID = 'integration-agent';
+
+/** The gateway wired as `main.ts` wires it, on the suite's NATS and Postgres, listening on a free port. */
+export interface RealGateway {
+  /** Where it really listens: `http://127.0.0.1:PORT`. */
+  url: string;
+  app: GatewayApp;
+  config: GatewayConfig;
+  metrics: GatewayMetrics;
+  /** The gateway's own NATS connection. */
+  nc: NatsConnection;
+  database: DatabaseHandle;
+  rest: FakeTwilioRestApi;
+  /** Places a simulated call to the agent's number through this gateway. */
+  call(options?: Partial<PlaceCallOptions>): Promise<SimulatedCall>;
+  close(): Promise<void>;
+}
+
+const logger = createLogger({ service: 'gateway-it', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** Inserts the agent profile that answers `AGENT_NUMBER` (idempotent). */
+export async function seedAgent(database: DatabaseHandle): Promise<void> {
+  await database.db
+    .insert(agentProfiles)
+    .values({
+      id: AGENT_ID,
+      phoneNumber: AGENT_NUMBER,
+      name: 'Integration agent',
+      instructions: 'Be brief.',
+      greeting: 'Hello.',
+    })
+    .onConflictDoNothing();
+}
+
+export async function startRealGateway(
+  infra: TestInfraHandle,
+  env: Record<string, string> = {},
+  overrides: Pick<GatewayDeps, 'bridgeSilence'> = {},
+): Promise<RealGateway> {
+  const config = testConfig({ NATS_URL: infra.natsUrl, DATABASE_URL: infra.databaseUrl, ...env });
+  const nc = await connectNats({ url: infra.natsUrl, name: 'gateway-it', logger });
+  await ensureStreams(await jetstreamManager(nc));
+  const database = createDatabase({ url: infra.databaseUrl, max: 4 });
+  await seedAgent(database);
+  const rest = await new FakeTwilioRestApi({
+    accountSid: TEST_ACCOUNT_SID,
+    authToken: TEST_AUTH_TOKEN,
+  }).start();
+  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger });
+  const metrics = createGatewayMetrics(new Registry());
+  const app = await buildGatewayApp(
+    {
+      config,
+      logger,
+      store: createDrizzleCallStore(database.db),
+      bus: createNatsMediaBus(nc, logger),
+      events: createOutboxEventSink(outbox, logger),
+      callControl: createCallControl(
+        createTwilioClient({
+          accountSid: TEST_ACCOUNT_SID,
+          authToken: TEST_AUTH_TOKEN,
+          apiBaseUrl: rest.baseUrl,
+        }),
+      ),
+      metrics,
+      gatewayId: 'gateway-it',
+      isDraining: () => false,
+      ...overrides,
+    },
+    createHttpServer({ logger }),
+  );
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.http.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url,
+    app,
+    config,
+    metrics,
+    nc,
+    database,
+    rest,
+    call: (options = {}) =>
+      placeCall({
+        gatewayUrl: url,
+        publicBaseUrl: TEST_PUBLIC_BASE_URL,
+        accountSid: TEST_ACCOUNT_SID,
+        authToken: TEST_AUTH_TOKEN,
+        from: CALLER_NUMBER,
+        to: AGENT_NUMBER,
+        restApi: rest,
+        ...options,
+      }),
+    async close() {
+      await app.http.close();
+      await outbox.flush(2_000);
+      outbox.close();
+      await nc.drain();
+      await database.close();
+      await rest.stop();
+    },
+  };
+}
+
+interface MetricLike {
+  get(): Promise<{ values: Array<{ labels: Record<string, unknown>; value: number; metricName?: string }> }>;
+}
+
+/** The value of a labelled counter (or a histogram's `_count`), 0 when never observed. */
+export async function counterValue(metric: MetricLike, labels: Record<string, string>): Promise<number> {
+  const { values } = await metric.get();
+  const match = values.find(
+    (v) =>
+      (v.metricName === undefined || !v.metricName.endsWith('_bucket')) &&
+      (v.metricName === undefined || !v.metricName.endsWith('_sum')) &&
+      Object.entries(labels).every(([key, value]) => v.labels[key] === value),
+  );
+  return match?.value ?? 0;
+}
