@@ -1,0 +1,45 @@
+import { AppError, UnavailableError } from '@voice/shared/errors';
+import { DrizzleQueryError } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import {
+  describeFailure,
+  failureKind,
+  failureReason,
+  TransferUnavailableError,
+  twilioErrorCode,
+} from './failures.js';
+
+describe('failure classification', () => {
+  it('retries what a dependency being away causes', () => {
+    expect(failureKind(new UnavailableError('twilio 503'))).toBe('transient');
+    expect(failureKind(new TransferUnavailableError('twilio 503'))).toBe('transient');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(failureKind(new DrizzleQueryError('select 1', [], refused))).toBe('transient');
+    expect(failureKind(new Error('Connection terminated unexpectedly'))).toBe('transient');
+    expect(failureKind(Object.assign(new Error('admin shutdown'), { code: '57P01' }))).toBe('transient');
+    expect(failureKind(Object.assign(new Error('connection failure'), { code: '08006' }))).toBe('transient');
+  });
+
+  it('gives up on what cannot succeed, and treats the unknown as unexpected', () => {
+    const gone = Object.assign(new Error('Call is not in-progress'), { status: 400, code: 21220 });
+    const permanent = new AppError('upstream_failed', 'twilio redirect CA1: 400', { cause: gone });
+    expect(failureKind(permanent)).toBe('permanent');
+    expect(twilioErrorCode(permanent)).toBe(21220);
+    expect(failureReason(permanent)).toBe('twilio rejected the call update (21220)');
+    const constraint = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(failureKind(new DrizzleQueryError('insert', [], constraint))).toBe('unexpected');
+    expect(failureKind(new TypeError('x is undefined'))).toBe('unexpected');
+  });
+
+  it('never describes a query error by its SQL parameters (callers, summaries)', () => {
+    const cause = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
+    const error = new DrizzleQueryError(
+      'insert into escalations values ($1)',
+      ['+15550100001 said secret things'],
+      cause,
+    );
+    const described = describeFailure(error);
+    expect(JSON.stringify(described)).not.toContain('+15550100001');
+    expect(described).toEqual({ name: 'Error', message: 'relation "x" does not exist', code: '42P01' });
+  });
+});

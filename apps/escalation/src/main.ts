@@ -1,0 +1,34 @@
+import { loadConfig } from '@voice/shared/config';
+import { runMain, startService } from '@voice/shared/service';
+import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
+import { buildEscalationApp } from './app.js';
+import { escalationConfigSchema } from './config.js';
+
+runMain('escalation', async () => {
+  const config = loadConfig(escalationConfigSchema);
+  const runtime = await startService({
+    service: 'escalation',
+    config,
+    secrets: [config.TWILIO_AUTH_TOKEN, config.CONSOLE_SESSION_SECRET],
+    database: true,
+    jetstream: true,
+  });
+  if (!runtime.database) throw new Error('escalation: the database was not opened');
+  const twilio = createTwilioClient({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+  });
+  const app = await buildEscalationApp({
+    http: runtime.http,
+    db: runtime.database.db,
+    nc: runtime.nc,
+    callControl: createCallControl(twilio),
+    config,
+    logger: runtime.logger,
+    registry: runtime.registry,
+  });
+  await runtime.listen();
+  await app.start();
+  runtime.onShutdown(app.shutdownSteps());
+});

@@ -1,0 +1,114 @@
+import { isValidTwilioSignature } from '@voice/shared/twilio';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { describeFailure } from '../failures.js';
+import type { HandoffContext } from '../routing/context.js';
+import type { QueueServer } from '../routing/queue-server.js';
+import { findEscalation } from '../store/escalations.js';
+import type { DialOutcomes } from './dial-outcome.js';
+import { holdTwiml, sayAndHangupTwiml, whisperTwiml } from './twiml.js';
+import { TWILIO_PATHS } from './urls.js';
+
+const escalationIdSchema = z.string().min(1).max(200);
+const attemptQuery = z.object({ escalationId: escalationIdSchema, attempt: z.coerce.number().int().min(1) });
+const dialStatusBody = z.object({
+  DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
+});
+const holdQuery = z.object({ escalationId: escalationIdSchema });
+const holdBody = z.object({ QueuePosition: z.coerce.number().int().min(0).optional() });
+
+/** What the Twilio callback routes are built from. */
+export interface TwilioRoutesDeps {
+  ctx: HandoffContext;
+  outcomes: DialOutcomes;
+  queueServer: QueueServer;
+  authToken: string;
+}
+
+/**
+ * Twilio's callbacks on the human's leg: `/twilio/whisper`, `/twilio/dial-status`, `/twilio/hold`.
+ * Every request must carry a valid `X-Twilio-Signature` over the public URL Twilio called
+ * (base + path + query) and the form fields; anything else is a 403. Failures inside answer
+ * TwiML that ends the call politely: Twilio must never play its own error message.
+ */
+export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDeps): void {
+  const { ctx, outcomes, queueServer } = deps;
+  const log = ctx.logger.child({ component: 'twilio-callbacks' });
+
+  const verified = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const valid = isValidTwilioSignature({
+      authToken: deps.authToken,
+      signature: header(request, 'x-twilio-signature'),
+      url: ctx.urls.signed(request.url),
+      params: isRecord(request.body) ? request.body : {},
+    });
+    if (!valid) {
+      log.warn({ path: request.routeOptions.url }, 'twilio callback with a bad signature rejected');
+      void reply.code(403).type('text/plain').send('invalid signature');
+    }
+    return valid;
+  };
+
+  const twiml = (reply: FastifyReply, body: string) => reply.type('text/xml').send(body);
+
+  app.post(TWILIO_PATHS.whisper, async (request, reply) => {
+    if (!verified(request, reply)) return reply;
+    const query = attemptQuery.safeParse(request.query);
+    if (!query.success) return reply.code(400).send('bad query');
+    try {
+      return twiml(reply, await outcomes.whisper(query.data.escalationId, query.data.attempt));
+    } catch (error) {
+      log.error({ escalationId: query.data.escalationId, err: describeFailure(error) }, 'whisper failed');
+      return twiml(
+        reply,
+        whisperTwiml({ reason: 'a caller asked for a person', summary: 'unavailable', priority: 'normal' }),
+      );
+    }
+  });
+
+  app.post(TWILIO_PATHS.dialStatus, async (request, reply) => {
+    if (!verified(request, reply)) return reply;
+    const query = attemptQuery.safeParse(request.query);
+    const body = dialStatusBody.safeParse(request.body);
+    if (!query.success || !body.success) return reply.code(400).send('bad dial status');
+    try {
+      return twiml(reply, await outcomes.dialStatus(query.data, body.data.DialCallStatus));
+    } catch (error) {
+      log.error(
+        { escalationId: query.data.escalationId, err: describeFailure(error) },
+        'dial outcome failed',
+      );
+      return twiml(reply, sayAndHangupTwiml(ctx.messages.failed()));
+    }
+  });
+
+  app.post(TWILIO_PATHS.hold, async (request, reply) => {
+    if (!verified(request, reply)) return reply;
+    const query = holdQuery.safeParse(request.query);
+    const body = holdBody.safeParse(request.body);
+    if (!query.success) return reply.code(400).send('bad query');
+    try {
+      const escalation = await findEscalation(ctx.db, query.data.escalationId);
+      if (escalation) queueServer.holdPolled(escalation);
+    } catch (error) {
+      log.error({ escalationId: query.data.escalationId, err: describeFailure(error) }, 'hold poll failed');
+    }
+    return twiml(
+      reply,
+      holdTwiml({
+        position: body.success ? body.data.QueuePosition : undefined,
+        musicUrl: ctx.settings.holdMusicUrl,
+        pauseSeconds: ctx.settings.holdPauseSeconds,
+      }),
+    );
+  });
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
