@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess } from '@voice/testkit/process';
+import { providedPostgresServer } from '@voice/testkit/vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchResults } from './report/results-file.js';
+
+const benchMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const RUN_TIMEOUT_MS = 150_000;
+
+/**
+ * A tiny run of the real harness (built `dist/main.js`), so it cannot rot: 2 calls, a 3 s
+ * window, both systems. It asserts that the numbers are there and make sense, never how good
+ * they are: this machine may be busy with other suites.
+ */
+describe('npm run bench (smoke)', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it(
+    'measures both systems at one level and writes the results file',
+    async () => {
+      const out = join(directory, 'results.json');
+      const postgres = providedPostgresServer();
+      const run = await startProcess({
+        name: 'bench',
+        command: process.execPath,
+        args: [
+          benchMain,
+          ...['--levels', '2', '--hold', '3', '--refine', '0', '--warm-up', '0'],
+          // Other suites run beside this one: waiting for a quiet machine would only slow it down.
+          '--ignore-other-load',
+          ...['--out', out],
+        ],
+        env: postgres ? { TEST_DATABASE_URL: postgres.adminUrl } : {},
+      });
+      const exit = await run.exited;
+      expect(exit.code, run.outputTail(60)).toBe(0);
+      expect(run.lines.some((line) => line.includes('── 2 concurrent calls'))).toBe(true);
+
+      const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+      expect(results.levels.map((l) => l.system).sort()).toEqual(['baseline', 'ours']);
+      for (const level of results.levels) {
+        expect(level.connected, level.system).toBe(2);
+        for (const direction of [level.callerToModel, level.modelToCaller]) {
+          expect(direction.received).toBeGreaterThan(0);
+          expect(direction.received).toBeLessThanOrEqual(direction.sent);
+          expect(direction.unmarked).toBe(0);
+          expect(direction.latency.p50).toBeGreaterThan(0);
+          expect(direction.latency.max).toBeGreaterThanOrEqual(direction.latency.p99 ?? 0);
+        }
+        expect(level.setup.n).toBe(2);
+        expect(level.bargeIn.n + level.bargeIn.missed).toBe(2);
+        expect(level.processes.find((p) => p.role === 'callers')?.cpuSeconds).toBeGreaterThan(0);
+      }
+      const ours = results.levels.find((l) => l.system === 'ours');
+      expect(ours?.processes.map((p) => p.role)).toEqual(expect.arrayContaining(['gateway', 'media-bridge']));
+      expect(ours?.toolViaModel?.n).toBeGreaterThan(0);
+      expect(ours?.toolDirect?.latency.n).toBeGreaterThan(0);
+      const baseline = results.levels.find((l) => l.system === 'baseline');
+      expect(baseline?.processes.map((p) => p.role)).toContain('bare-relay');
+      expect(results.ratios).toHaveLength(1);
+      expect(results.capacities.map((c) => c.system).sort()).toEqual(['baseline', 'ours']);
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
