@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { workspaceTestConfig } from '@voice/testkit/vitest/config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-    globalSetup: ['@voice/testkit/vitest/global-setup'],
-  },
-});
+export default workspaceTestConfig();
