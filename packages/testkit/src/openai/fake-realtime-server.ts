@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { type ApiError, invalidRequest, rateLimitExceeded } from './api-error.js';
-import { type FakeRealtimeHooks, FakeRealtimeSession, type SessionHost } from './fake-session.js';
+import { FakeRealtimeSession } from './fake-session.js';
 import type { ResponsePacing } from './response-run.js';
 import { type FakeRealtimeScript, ScriptPlayer } from './script.js';
+import type { FakeRealtimeHooks, SessionHost } from './session-host.js';
 import { generateTestCertificate } from './tls.js';
 import { DEFAULT_VAD } from './vad.js';
 

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { MULAW_SILENCE } from '../audio/mulaw.js';
 import type { ClientEvent } from './client-events.js';
 import { FakeRealtimeServer } from './fake-realtime-server.js';
-import type { SentServerEvent } from './fake-session.js';
+import type { SentServerEvent } from './session-host.js';
 import { synthesizeSpeech } from './speech.js';
 
 const API_KEY = 'sk-hooks-test';

@@ -21,7 +21,7 @@ export {
   type FakeRealtimeServerOptions,
   type UpgradeAttempt,
 } from './fake-realtime-server.js';
-export { type FakeRealtimeHooks, FakeRealtimeSession, type SentServerEvent } from './fake-session.js';
+export { FakeRealtimeSession } from './fake-session.js';
 export type { ResponseRun } from './response-run.js';
 export type {
   FakeRealtimeScript,
@@ -32,6 +32,7 @@ export type {
   ScriptReply,
   ScriptRule,
 } from './script.js';
+export type { FakeRealtimeHooks, SentServerEvent } from './session-host.js';
 export { synthesizeSpeech } from './speech.js';
 export { generateTestCertificate, type TestCertificate } from './tls.js';
 export { VAD_FRAME_MS, VAD_LEVEL_PER_THRESHOLD } from './vad.js';
