@@ -18,7 +18,7 @@ import { InputAudio, MIN_COMMIT_MS } from './input-audio.js';
 import { Responder } from './responder.js';
 import type { ResponseRun } from './response-run.js';
 import { defaultSessionConfig, mergeSessionConfig } from './session-defaults.js';
-import type { FakeRealtimeHooks, SentServerEvent, SessionHost } from './session-host.js';
+import type { SentServerEvent, SessionHost } from './session-host.js';
 
 const MS_PER_INPUT_AUDIO_TOKEN = 100;
 const AUDIO_IN = 'input_audio_buffer.append';
