@@ -10,12 +10,12 @@ import {
   seedDemoData,
 } from '@voice/shared/db';
 import { FakeRealtimeServer } from '@voice/testkit/openai';
+import { LogFiles } from '@voice/testkit/process';
 import { startSystem, TEST_SECRETS } from '@voice/testkit/system';
 import { callerSays, FakeTwilioRestApi, placeCall, randomSid, waitForAgentTurn } from '@voice/testkit/twilio';
 import { CALLER_LINES, clinicScript } from './clinic-script.js';
 import { printConversation } from './conversation-printer.js';
 import { bringUpInfra } from './infra.js';
-import { LogFiles } from './log-files.js';
 import { summariseRecord, waitForRecord } from './record.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

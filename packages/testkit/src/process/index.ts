@@ -1,5 +1,6 @@
 export { freePort } from './free-port.js';
 export type { LineMatcher } from './line-log.js';
+export { LogFiles } from './log-files.js';
 export { type CommandLine, withParentDeathSignal } from './parent-death.js';
 export {
   describeExit,

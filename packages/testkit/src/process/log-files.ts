@@ -1,7 +1,10 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
-/** One log file per service instance, so the demo's console shows only the conversation. */
+/**
+ * One log file per service instance, so a program that runs the whole system (the demo, the
+ * benchmark) keeps its own terminal output readable.
+ */
 export class LogFiles {
   private readonly streams = new Map<string, WriteStream>();
 
