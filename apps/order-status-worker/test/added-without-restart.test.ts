@@ -2,15 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import {
-  decodeJson,
-  encodeJson,
-  subjects,
-  type ToolRequest,
-  type ToolResponse,
-  toolRequestSchema,
-  toolResponseSchema,
-} from '@voice/shared/contracts';
+import type { ToolRequest, ToolResponse } from '@voice/shared/contracts';
 import {
   agentProfiles,
   createDatabase,
@@ -25,7 +17,7 @@ import {
 import type { ManagedProcess } from '@voice/testkit/process';
 import { type RunningSystem, startSystem } from '@voice/testkit/system';
 import { useTestInfra } from '@voice/testkit/vitest';
-import { discoverTools, toRealtimeTool } from '@voice/tool-kit';
+import { discoverTools, requestTool, toRealtimeTool } from '@voice/tool-kit';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,12 +49,7 @@ async function callTool(
     context: { callSid, from: DEMO_CALLER_NUMBER, to: DEMO_AGENT_NUMBER, agentId: DEMO_AGENT_ID },
     timeoutMs: 5_000,
   };
-  const reply = await nc.request(subjects.tool(name), encodeJson(toolRequestSchema, request), {
-    timeout: 10_000,
-  });
-  const decoded = decodeJson(toolResponseSchema, reply.data, 'tool response');
-  if (!decoded.ok) throw decoded.error;
-  return { request, response: decoded.value };
+  return { request, response: await requestTool(nc, request) };
 }
 
 /** Adds a tool to the demo agent's profile, as an operator would; returns the profile's new list. */

@@ -1,3 +1,4 @@
+export { requestTool, requestToolRaw } from './client/request-tool.js';
 export { isDatabaseUnavailable } from './database-unavailable.js';
 export { budgetMs, DeadlineExceededError, type DeadlineOutcome, runWithDeadline } from './deadline.js';
 export {

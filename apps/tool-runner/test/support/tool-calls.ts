@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  decodeJson,
-  encodeJson,
-  subjects,
-  type ToolCallContext,
-  type ToolRequest,
-  type ToolResponse,
-  toolRequestSchema,
-  toolResponseSchema,
-} from '@voice/shared/contracts';
+import type { ToolCallContext, ToolRequest, ToolResponse } from '@voice/shared/contracts';
 import { DEMO_AGENT_ID, DEMO_AGENT_NUMBER, DEMO_CALLER_NUMBER } from '@voice/shared/db';
+import { requestTool } from '@voice/tool-kit';
 
 /** A call from `from` (the demo caller unless told) to the demo agent, with a fresh call SID. */
 export function callFrom(from: string = DEMO_CALLER_NUMBER): ToolCallContext {
@@ -23,7 +15,6 @@ export function callFrom(from: string = DEMO_CALLER_NUMBER): ToolCallContext {
 }
 
 let sequence = 0;
-const REPLY_SLACK_MS = 5_000;
 
 /** Calls a tool over NATS as the media-bridge does, and parses the reply envelope. */
 export async function callTool(
@@ -42,12 +33,7 @@ export async function callTool(
     timeoutMs: 8_000,
     ...overrides,
   };
-  const reply = await nc.request(subjects.tool(name), encodeJson(toolRequestSchema, request), {
-    timeout: request.timeoutMs + REPLY_SLACK_MS,
-  });
-  const decoded = decodeJson(toolResponseSchema, reply.data, 'tool response');
-  if (!decoded.ok) throw decoded.error;
-  return decoded.value;
+  return requestTool(nc, request);
 }
 
 /** The result of a call that must succeed; fails the test with the tool's message otherwise. */

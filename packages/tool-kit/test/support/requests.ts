@@ -1,15 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  decodeJson,
-  encodeJson,
-  subjects,
-  type ToolCallContext,
-  type ToolRequest,
-  type ToolResponse,
-  toolRequestSchema,
-  toolResponseSchema,
-} from '@voice/shared/contracts';
+import type { ToolCallContext, ToolRequest } from '@voice/shared/contracts';
+import { requestTool, requestToolRaw } from '../../src/client/request-tool.js';
 
 /** A fresh, valid Twilio call SID. */
 export function newCallSid(): string {
@@ -41,23 +32,8 @@ export function toolRequest(name: string, args: unknown, overrides: Partial<Tool
   };
 }
 
-/** How long the test waits for a reply beyond the request's own timeout. */
-const REQUEST_SLACK_MS = 5_000;
-
 /** Sends a tool request over NATS and parses the reply envelope (failing the test if it is not one). */
-export async function callTool(nc: NatsConnection, request: ToolRequest): Promise<ToolResponse> {
-  const reply = await nc.request(subjects.tool(request.name), encodeJson(toolRequestSchema, request), {
-    timeout: request.timeoutMs + REQUEST_SLACK_MS,
-  });
-  const decoded = decodeJson(toolResponseSchema, reply.data, 'tool response');
-  if (!decoded.ok) throw decoded.error;
-  return decoded.value;
-}
+export const callTool = requestTool;
 
 /** Sends raw bytes to a tool subject (malformed requests) and parses the reply envelope. */
-export async function callToolRaw(nc: NatsConnection, name: string, body: string): Promise<ToolResponse> {
-  const reply = await nc.request(subjects.tool(name), body, { timeout: 10_000 });
-  const decoded = decodeJson(toolResponseSchema, reply.data, 'tool response');
-  if (!decoded.ok) throw decoded.error;
-  return decoded.value;
-}
+export const callToolRaw = requestToolRaw;
