@@ -1,17 +1,14 @@
 import { migrationsFolder } from '@voice/shared/db';
-import { createLogger } from '@voice/shared/logging';
-import { connectNats, type NatsConnection } from '@voice/shared/nats';
 import {
   FRAME_BYTES,
   findConnectStream,
   parseTwiml,
   randomSid,
-  type SimulatedCall,
   StreamRejectedError,
   TwilioMediaStream,
 } from '@voice/testkit/twilio';
 import { useTestInfra } from '@voice/testkit/vitest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueStreamToken } from '../src/stream/stream-token.js';
 import { CALLER_MESSAGES } from '../src/webhooks/twiml.js';
 import { readCallEvents } from './support/call-events.js';
@@ -21,10 +18,9 @@ import {
   TEST_PUBLIC_BASE_URL,
   TEST_TOKEN_SECRET,
 } from './support/config.js';
-import { FakeBridge, type FakeClaim } from './support/fake-bridge.js';
-import { counterValue, type RealGateway, startRealGateway } from './support/real-gateway.js';
+import { useGatewayWithBridge } from './support/gateway-with-bridge.js';
+import { counterValue } from './support/real-gateway.js';
 
-const logger = createLogger({ service: 'stream-it', level: 'silent' });
 const MAX_BAD_FRAMES = 5;
 const MAX_FRAME_BYTES = 8_192;
 
@@ -35,40 +31,16 @@ function distinctFrames(count: number, first: number): Buffer[] {
 
 describe('the media stream on real NATS and Postgres', () => {
   const infra = useTestInfra({ migrationsFolder });
-  let gateway: RealGateway;
-  let bridgeNc: NatsConnection;
-  let bridge: FakeBridge;
-  const placed: SimulatedCall[] = [];
-
-  beforeAll(async () => {
-    gateway = await startRealGateway(infra, {
-      MAX_BAD_FRAMES: String(MAX_BAD_FRAMES),
-      MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
-    });
-    bridgeNc = await connectNats({ url: infra.natsUrl, name: 'fake-bridge', logger });
-    bridge = await new FakeBridge(bridgeNc).start();
+  const h = useGatewayWithBridge(infra, {
+    MAX_BAD_FRAMES: String(MAX_BAD_FRAMES),
+    MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
   });
-  afterEach(async () => {
-    await Promise.all(placed.splice(0).map((call) => call.hangup()));
-  });
-  afterAll(async () => {
-    bridge?.stop();
-    await gateway?.close();
-    await bridgeNc?.drain();
-  });
+  const connectedCall = () => h.connectedCall();
 
-  async function connectedCall(): Promise<{ call: SimulatedCall; claim: FakeClaim }> {
-    const call = await gateway.call();
-    placed.push(call);
-    const claim = await bridge.claimOf(call.callSid);
-    await claim.waitForControl('start');
-    return { call, claim };
-  }
-
-  /** Both NATS connections have flushed: anything the gateway published has reached the bridge. */
+  /** Both NATS connections have flushed: anything the gateway published has reached the h.bridge. */
   async function settled(): Promise<void> {
-    await gateway.nc.flush();
-    await bridgeNc.flush();
+    await h.gateway.nc.flush();
+    await h.bridgeNc.flush();
   }
 
   it('relays caller audio to the bridge and agent audio to the caller, in order, both ways', async () => {
@@ -94,7 +66,7 @@ describe('the media stream on real NATS and Postgres', () => {
     expect([...events].sort()).toEqual(['mark', 'media']);
     expect(call.stream?.protocolErrors).toEqual([]);
     expect(
-      await counterValue(gateway.metrics.frames, { direction: 'out', kind: 'media' }),
+      await counterValue(h.gateway.metrics.frames, { direction: 'out', kind: 'media' }),
     ).toBeGreaterThanOrEqual(10);
   });
 
@@ -124,21 +96,21 @@ describe('the media stream on real NATS and Postgres', () => {
     call.sendDtmf('5');
     expect(await claim.waitForControl('dtmf')).toEqual({ type: 'dtmf', digit: '5' });
     await expect
-      .poll(async () => (await readCallEvents(gateway.nc, call.callSid)).some((e) => e.type === 'dtmf'))
+      .poll(async () => (await readCallEvents(h.gateway.nc, call.callSid)).some((e) => e.type === 'dtmf'))
       .toBe(true);
   });
 
   it('refuses an upgrade without Twilio’s signature with 403, before any socket exists', async () => {
-    const call = await gateway.call({ forge: { upgradeSignature: 'c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ==' } });
-    placed.push(call);
+    const call = await h.gateway.call({ forge: { upgradeSignature: 'c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ==' } });
+    h.place(call);
     expect(call.streamError).toBeInstanceOf(StreamRejectedError);
     expect((call.streamError as StreamRejectedError).status).toBe(403);
     await expect(call.ended).resolves.toMatchObject({ spoken: [CALLER_MESSAGES.bridgeFailed] });
-    const claim = await bridge.claimOf(call.callSid);
+    const claim = await h.bridge.claimOf(call.callSid);
     await settled();
     expect(claim.audio).toEqual([]);
     expect(claim.controls.some((c) => c.type === 'start')).toBe(false);
-    expect(await counterValue(gateway.metrics.streams, { outcome: 'forbidden' })).toBe(1);
+    expect(await counterValue(h.gateway.metrics.streams, { outcome: 'forbidden' })).toBe(1);
   });
 
   it.each([
@@ -179,12 +151,12 @@ describe('the media stream on real NATS and Postgres', () => {
     ],
   ])('closes the stream with 1008 for %s, before any audio reaches the bridge', async (_name, parameters) => {
     const callSid = randomSid('CA');
-    const call = await gateway.call({ callSid, forge: { customParameters: parameters(callSid) } });
-    placed.push(call);
+    const call = await h.gateway.call({ callSid, forge: { customParameters: parameters(callSid) } });
+    h.place(call);
     const close = await call.stream?.closed;
     expect(close).toMatchObject({ code: 1008, by: 'gateway' });
     await expect(call.ended).resolves.toMatchObject({ spoken: [CALLER_MESSAGES.bridgeFailed] });
-    const claim = await bridge.claimOf(callSid);
+    const claim = await h.bridge.claimOf(callSid);
     await settled();
     expect(claim.audio).toEqual([]);
     expect(claim.controls.some((c) => c.type === 'start')).toBe(false);
@@ -194,7 +166,7 @@ describe('the media stream on real NATS and Postgres', () => {
     const { call, claim } = await connectedCall();
     const parameters = findConnectStream(parseTwiml(call.webhook.body))?.parameters ?? {};
     const replay = await TwilioMediaStream.open({
-      url: `${gateway.url.replace('http', 'ws')}/voice/stream`,
+      url: `${h.gateway.url.replace('http', 'ws')}/voice/stream`,
       signedUrl: `${TEST_PUBLIC_BASE_URL.replace('https', 'wss')}/voice/stream`,
       authToken: TEST_AUTH_TOKEN,
       accountSid: TEST_ACCOUNT_SID,
@@ -218,12 +190,14 @@ describe('the media stream on real NATS and Postgres', () => {
     stream.sendRaw(JSON.stringify({ event: 'media', streamSid: stream.streamSid, media: { payload: '!!' } }));
     stream.sendRaw(JSON.stringify({ event: 'teleport', streamSid: stream.streamSid }));
     await expect
-      .poll(() => counterValue(gateway.metrics.framesDropped, { reason: 'schema' }))
+      .poll(() => counterValue(h.gateway.metrics.framesDropped, { reason: 'schema' }))
       .toBeGreaterThanOrEqual(2);
     expect(
-      await counterValue(gateway.metrics.framesDropped, { reason: 'invalid_json' }),
+      await counterValue(h.gateway.metrics.framesDropped, { reason: 'invalid_json' }),
     ).toBeGreaterThanOrEqual(1);
-    expect(await counterValue(gateway.metrics.framesDropped, { reason: 'binary' })).toBeGreaterThanOrEqual(1);
+    expect(await counterValue(h.gateway.metrics.framesDropped, { reason: 'binary' })).toBeGreaterThanOrEqual(
+      1,
+    );
 
     const before = claim.audio.length;
     await claim.waitFor(() => claim.audio.length > before + 3, 'audio after the bad frames');
@@ -239,7 +213,7 @@ describe('the media stream on real NATS and Postgres', () => {
     const stream = call.stream as TwilioMediaStream;
     stream.sendRaw(JSON.stringify({ event: 'media', padding: 'x'.repeat(MAX_FRAME_BYTES * 2) }));
     await expect(stream.closed).resolves.toMatchObject({ code: 1009, by: 'gateway' });
-    expect(await counterValue(gateway.metrics.framesDropped, { reason: 'oversized' })).toBe(1);
+    expect(await counterValue(h.gateway.metrics.framesDropped, { reason: 'oversized' })).toBe(1);
     await claim.waitForControl('stop');
   });
 });
