@@ -8,6 +8,8 @@ export type DropReason =
   | 'unexpected_start'
   | 'wrong_stream'
   | 'start_backlog_full'
+  /** A mark echo of a mark this stream never sent (or one already echoed): not Twilio's. */
+  | 'unknown_mark'
   /** Over the stream's rate limit beyond its burst: a flood. */
   | 'rate_limited'
   /** From the bridge: audio that is not base64, or a control that does not match the contract. */

@@ -2,16 +2,16 @@ const MS_PER_SECOND = 1_000;
 
 /**
  * Inbound messages per second one stream may sustain: Twilio sends 50 media frames a second
- * plus a mark echo per agent chunk, so three times the media rate leaves room for bursts of
- * echoes and never throttles a real stream.
+ * (and the odd `dtmf`), so three times the media rate never throttles a real stream. Echoes of
+ * our own marks are not counted here (`FrameIntake` settles them against the marks sent).
  */
 export const MAX_FRAMES_PER_SECOND = 150;
-/** Messages a stream may send at once above that rate (a backlog after a network hiccup, echoes after a `clear`). */
+/** Messages a stream may send at once above that rate (a backlog of media after a network stall). */
 export const FRAME_BURST = 300;
 
 /**
  * A token bucket over one stream's inbound messages. Twilio's pace is fixed (a media frame
- * every 20 ms, a mark echo per agent chunk), so a stream far faster than that for longer than
+ * every 20 ms), so a stream far faster than that for longer than
  * a burst is a flood from a broken or hostile peer, not a caller.
  */
 export class FrameRateLimit {

@@ -12,6 +12,7 @@ import type { MediaLink } from '../claims/media-bus.js';
 import type { GatewayContext } from '../context.js';
 import { hangUpCall } from '../control/hang-up.js';
 import type { DropReason } from './frame-guard.js';
+import type { MarkLedger } from './mark-ledger.js';
 
 /** Frames to Twilio are text frames, whether they are built as strings or as bytes. */
 const TEXT_FRAME = { binary: false } as const;
@@ -32,6 +33,8 @@ export interface RelayOptions {
   socket: WebSocket;
   cork: SocketCork;
   log: Logger;
+  /** The stream's marks sent and not yet echoed (kept across bridges: echoes outlive a move). */
+  marks: MarkLedger;
   /** Counts a dropped frame (the session's guard decides whether it was one too many). */
   onDrop(reason: DropReason): void;
   /**
@@ -46,11 +49,11 @@ export type ReleaseReason = Extract<MediaOutControl, { type: 'release' }>['reaso
 
 /** The media path of one streaming call, between Twilio's socket and the claim's bridge. */
 export interface Relay {
-  /** A validated `media`, `mark` or `dtmf` message from Twilio, for this stream. */
-  fromTwilio(message: Exclude<TwilioInboundMessage, { event: 'connected' | 'start' | 'stop' }>): void;
+  /** A validated `media` or `dtmf` message from Twilio, for this stream. */
+  fromTwilio(message: Extract<TwilioInboundMessage, { event: 'media' | 'dtmf' }>): void;
   /** The validated base64 payload of a `media` message of this stream, as bytes (the fast path). */
   fromTwilioAudio(payload: Uint8Array): void;
-  /** The name in a validated `mark` echo of this stream (the fast path). */
+  /** The echo of a mark this relay's bridge sent (settled in the ledger by the session). */
   fromTwilioMark(name: string): void;
   /** Tells the bridge the stream is over and stops listening to it. */
   stop(reason: BridgeStopReason): void;
@@ -62,12 +65,12 @@ export interface Relay {
  * Opens the claim's media link and relays both ways. Caller audio goes to the bridge as the
  * base64 bytes Twilio sent; agent audio comes back the same way, is checked to be base64 and
  * framed for Twilio by concatenating bytes, never decoded or re-parsed. Only `media`, `mark`
- * and `clear` reach Twilio. Twilio's mark echoes reach the bridge only for marks this claim
- * sent: after a move to another bridge, the echoes of the previous bridge's audio still
- * playing mean nothing to the new one.
+ * and `clear` reach Twilio. Every mark sent is recorded in the stream's ledger with this
+ * claim, so the session hands this bridge only the echoes of its own marks: after a move, the
+ * echoes of the previous bridge's audio still playing mean nothing to the new one.
  */
 export function startRelay(options: RelayOptions): Relay {
-  const { ctx, live, streamSid, socket, cork, log } = options;
+  const { ctx, live, streamSid, socket, cork, log, marks } = options;
   const { frames, frameCounts } = ctx.metrics;
   const mediaPrefix = Buffer.from(
     `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`,
@@ -76,8 +79,7 @@ export function startRelay(options: RelayOptions): Relay {
   const mediaSuffix = Buffer.from('"}}', 'latin1');
   const markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
   let lastHeartbeatAt: number | undefined;
-  /** Marks sent to Twilio and not yet echoed (bounded by the audio queued at Twilio). */
-  const marksOut = new Set<string>();
+  let warnedMarks = false;
 
   // Corked from the first frame of a batch of bridge messages (one NATS read) until the batch
   // has been handled: the microtask runs before anything else, so nothing waits for a timer.
@@ -101,13 +103,17 @@ export function startRelay(options: RelayOptions): Relay {
     switch (control.type) {
       case 'mark': {
         const { name } = control;
+        if (socket.readyState !== WebSocket.OPEN) return;
+        if (!marks.sent(name, live.claimId)) {
+          if (!warnedMarks) log.warn({ pending: marks.size }, 'too many marks pending; marks not sent');
+          warnedMarks = true;
+          return;
+        }
         const frame = isPlainJsonText(name)
           ? `${markPrefix}${name}"}}`
           : JSON.stringify({ event: 'mark', streamSid, mark: { name } });
-        if (sendToTwilio(frame)) {
-          marksOut.add(name);
-          frameCounts.outMark++;
-        }
+        sendToTwilio(frame);
+        frameCounts.outMark++;
         return;
       }
       case 'clear':
@@ -149,22 +155,17 @@ export function startRelay(options: RelayOptions): Relay {
   });
   link.sendControl({ type: 'start', streamSid });
 
-  function fromTwilioMark(name: string): void {
-    if (marksOut.delete(name)) link.sendControl({ type: 'mark', name });
-  }
-
   return {
     fromTwilioAudio(payload) {
       link.sendAudio(payload);
     },
-    fromTwilioMark,
+    fromTwilioMark(name) {
+      link.sendControl({ type: 'mark', name });
+    },
     fromTwilio(message) {
       switch (message.event) {
         case 'media':
           link.sendAudio(message.media.payload);
-          return;
-        case 'mark':
-          fromTwilioMark(message.mark.name);
           return;
         case 'dtmf':
           link.sendControl({ type: 'dtmf', digit: message.dtmf.digit });

@@ -18,6 +18,7 @@ import { CLOSE_INTERNAL_ERROR, CLOSE_NORMAL, CLOSE_POLICY_VIOLATION } from './cl
 import type { DropReason } from './frame-guard.js';
 import { FrameIntake } from './frame-intake.js';
 import { HeldFrames } from './held-frames.js';
+import { MarkLedger } from './mark-ledger.js';
 import { type Relay, type ReleaseReason, type SocketCork, startRelay } from './relay.js';
 
 /** A claim of the call that this stream does not relay to (to release it). */
@@ -34,8 +35,8 @@ type State = 'awaiting_start' | 'starting' | 'streaming' | 'moving' | 'closed';
 /**
  * One Twilio media stream, from the upgrade to the close. Nothing reaches a bridge before the
  * `start` message presents a valid, unexpired, first-use stream token for its call. Every frame
- * goes through the stream's `FrameIntake` (rate limit, fast path for live media, the Twilio
- * union for the rest); bad ones are counted and dropped, too many close the stream. When the
+ * goes through the stream's `FrameIntake` (echoes of our marks settled against the marks
+ * sent, a rate limit for the rest, fast path for live media, the Twilio union for the rest); bad ones are counted and dropped, too many close the stream. When the
  * bridge dies, hangs or hands the call back (draining), the call moves to another bridge while
  * the caller stays on the line. Listeners never throw: an unexpected failure closes the stream
  * with 1011.
@@ -46,6 +47,8 @@ export class MediaStreamSession {
   private readonly startTimer: NodeJS.Timeout;
   private backlog: TwilioInboundMessage[] = [];
   private readonly held = new HeldFrames();
+  /** Marks sent on this stream, whichever bridge sent them, until Twilio echoes them. */
+  private readonly marks = new MarkLedger();
   private relay: Relay | undefined;
   private unwatch: (() => void) | undefined;
   private live: LiveCall | undefined;
@@ -66,10 +69,11 @@ export class MediaStreamSession {
       {
         onMessage: (message) => this.dispatch(message),
         onLiveMedia: (payload) => this.relay?.fromTwilioAudio(payload),
-        onLiveMark: (name) => this.relay?.fromTwilioMark(name),
+        onMarkEcho: (name, claimId) => this.onMarkEcho(name, claimId),
         onTooManyBad: () => this.finish('stream_closed', CLOSE_POLICY_VIOLATION, 'bad_frames'),
       },
       this.log,
+      this.marks,
     );
     this.startTimer = setTimeout(() => this.reject('start_timeout'), ctx.config.STREAM_START_TIMEOUT_MS);
   }
@@ -133,9 +137,21 @@ export class MediaStreamSession {
     if (message.event === 'start') this.drop('unexpected_start');
     else if (message.streamSid !== this.streamSid) this.drop('wrong_stream');
     else if (message.event === 'stop') this.finish(this.stopReason(), CLOSE_NORMAL, 'twilio_stop');
+    else if (message.event === 'mark') this.settleParsedEcho(message.mark.name);
     else if (this.state === 'streaming') this.relay?.fromTwilio(message);
-    // A mark echo while moving belongs to the bridge that is gone.
-    else if (message.event !== 'mark') this.held.hold(message);
+    else this.held.hold(message);
+  }
+
+  /** A mark echo the fast path left to the full parser (an odd layout): accounted the same way. */
+  private settleParsedEcho(name: string): void {
+    const claimId = this.marks.echoed(name);
+    if (claimId === undefined) this.drop('unknown_mark');
+    else this.onMarkEcho(name, claimId);
+  }
+
+  /** Only the bridge that sent a mark hears its echo; a previous bridge's echoes end here. */
+  private onMarkEcho(name: string, claimId: string): void {
+    if (this.state === 'streaming' && this.live?.claimId === claimId) this.relay?.fromTwilioMark(name);
   }
 
   private begin(message: TwilioStartMessage): void {
@@ -197,6 +213,7 @@ export class MediaStreamSession {
       socket: this.socket,
       cork: this.cork,
       log: this.log,
+      marks: this.marks,
       onDrop: (reason) => this.drop(reason),
       onBridgeReleased: (reason) => this.guarded(() => this.onBridgeReleased(reason)),
     });
@@ -358,7 +375,7 @@ export class MediaStreamSession {
    */
   private stream(state: 'streaming' | 'moving'): void {
     this.state = state;
-    this.intake.setLiveStream(state === 'streaming' ? this.streamSid : undefined, this.log);
+    this.intake.setStream(this.streamSid, state === 'streaming', this.log);
   }
 
   private drop(reason: DropReason): void {
