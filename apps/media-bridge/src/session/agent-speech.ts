@@ -6,7 +6,7 @@ import type { BridgeMetrics } from '../metrics.js';
 import type { AudioDelta } from '../model/audio-delta.js';
 import type { RealtimeClientEvent } from '../model/transport.js';
 import { type InterruptedItem, planBargeIn } from './barge-in.js';
-import type { PlaybackTracker } from './playback-tracker.js';
+import type { MarkInfo, PlaybackTracker } from './playback-tracker.js';
 import type { ResponseGate } from './response-gate.js';
 import { type AgentTurn, heardText, type Transcript } from './transcript.js';
 
@@ -30,8 +30,9 @@ export interface AgentSpeechDeps {
 }
 
 /**
- * The agent's voice on the call: forwards audio deltas to the gateway with a mark per chunk,
- * learns from mark echoes what the caller heard, reacts to barge-in (clear first, then
+ * The agent's voice on the call: forwards audio deltas to the gateway with a mark every
+ * `MARK_INTERVAL_MS` of audio and at the end of each response, learns from mark echoes and
+ * play-out time what the caller heard, reacts to barge-in (clear first, then
  * truncate at the heard position, cancel only when needed), and publishes each agent turn as
  * heard once its fate is known. Measures set-up, turn and barge-in latency.
  */
@@ -62,15 +63,14 @@ export class AgentSpeech {
     this.deps.transcript.agent(itemId);
   }
 
-  /** One chunk of agent audio: forwarded as it came, with a mark right after it. */
+  /** One chunk of agent audio: forwarded as it came, followed by a mark when one is due. */
   onAudioDelta({ responseId, itemId, audio }: AudioDelta): void {
     const durationMs = mulawBase64DurationMs(audio);
     const turn = this.deps.transcript.agent(itemId);
     turn.generatedMs += durationMs;
     if (this.silenced.has(responseId) || turn.interrupted) return;
     this.deps.media.sendAudio(audio);
-    const mark = this.deps.tracker.chunkSent(itemId, durationMs, this.deps.generation());
-    this.deps.media.sendControl({ type: 'mark', name: mark.name });
+    this.sendMark(this.deps.tracker.chunkSent(itemId, durationMs, this.deps.generation()));
     this.measureFirstAudio(responseId, itemId);
   }
 
@@ -87,6 +87,8 @@ export class AgentSpeech {
   }
 
   onResponseDone(responseId: string): void {
+    // The end of the answer's audio: its last words get a mark of their own.
+    this.sendMark(this.deps.tracker.flush());
     if (this.activeResponseId === responseId) this.activeResponseId = undefined;
     for (const itemId of this.respondingItems.get(responseId) ?? []) {
       const turn = this.deps.transcript.findAgent(itemId);
@@ -195,6 +197,10 @@ export class AgentSpeech {
       'barge-in: caller interrupted the agent',
     );
     this.deps.onPlayback();
+  }
+
+  private sendMark(mark: MarkInfo | undefined): void {
+    if (mark) this.deps.media.sendControl({ type: 'mark', name: mark.name });
   }
 
   private measureFirstAudio(responseId: string, itemId: string): void {

@@ -1,10 +1,15 @@
-/** A mark sent after one chunk of agent audio. */
+/**
+ * Agent audio per mark. The model sends audio in chunks of varying size far faster than it
+ * plays (PROTOCOLS.md, corrections of 2026-12-02), and Twilio echoes every mark, all pending
+ * ones at once on `clear`: a mark per chunk made an interrupted minute of speech thousands of
+ * messages. Between marks the heard position comes from play-out time instead.
+ */
+export const MARK_INTERVAL_MS = 250;
+
+/** A mark to send right after the audio it follows. */
 export interface MarkInfo {
-  /** Short and unique within the call (`m<seq>`): the gateway echoes it when the chunk has played. */
+  /** Short and unique within the call (`m<seq>`): the gateway echoes it when the audio before it has played. */
   name: string;
-  itemId: string;
-  /** Milliseconds of this item forwarded up to the end of the chunk. */
-  endMs: number;
 }
 
 /** Playback state of one agent item. */
@@ -14,69 +19,140 @@ export interface ItemPlayback {
   generation: number;
   /** Audio forwarded to the gateway (ms). */
   forwardedMs: number;
-  /** Audio the caller heard: the end of the last acknowledged mark (ms). */
+  /**
+   * Audio the caller heard (ms): up to the last acknowledged mark, plus what has played since
+   * by the clock, never past the next mark.
+   */
   heardMs: number;
 }
 
+interface ItemState {
+  itemId: string;
+  generation: number;
+  forwardedMs: number;
+  /** Heard for certain: the end of its audio before the last acknowledged mark (or a clear). */
+  ackedMs: number;
+}
+
+/** What Twilio has queued, in order: chunks of audio and the marks between them. */
+type Queued =
+  | { kind: 'audio'; item: ItemState; startMs: number; durationMs: number; sentAt: number }
+  | { kind: 'mark'; name: string };
+
 /**
- * Tracks what the caller has actually heard. Every forwarded chunk is followed by a named
- * mark; Twilio echoes a mark once the audio before it has played, so the last echo of an item
- * is exactly how much of it was heard. Marks still out are the audio queued but unplayed.
+ * Tracks what the caller has actually heard. Twilio plays queued audio in order in real time
+ * and echoes a mark once the audio before it has played (Twilio Media Streams docs, "mark").
+ * Forwarded audio is marked about every `MARK_INTERVAL_MS` and at the end of each response
+ * (`flush`); an echo settles everything before its mark. The position between two marks is
+ * play-out time since the later of the last echo and the chunk's sending, clamped at the next
+ * mark, so a truncation stays accurate to well under one mark interval. After `clear`, the
+ * echoes of marks still pending are Twilio's flush, not play-out, and change nothing.
  */
 export class PlaybackTracker {
   private seq = 0;
-  private pending: MarkInfo[] = [];
-  private readonly items = new Map<string, ItemPlayback>();
+  private queue: Queued[] = [];
+  private readonly items = new Map<string, ItemState>();
+  /** Audio forwarded since the last mark (ms). */
+  private unmarkedMs = 0;
+  /** When the audio after the last acknowledged mark started to play, at the earliest. */
+  private playFrom = 0;
 
-  /** Records a forwarded chunk and returns the mark to send right after it. */
-  chunkSent(itemId: string, durationMs: number, generation: number): MarkInfo {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly markIntervalMs = MARK_INTERVAL_MS,
+  ) {}
+
+  /** Records a forwarded chunk; returns the mark to send right after it, when one is due. */
+  chunkSent(itemId: string, durationMs: number, generation: number): MarkInfo | undefined {
     let item = this.items.get(itemId);
     if (!item) {
-      item = { itemId, generation, forwardedMs: 0, heardMs: 0 };
+      item = { itemId, generation, forwardedMs: 0, ackedMs: 0 };
       this.items.set(itemId, item);
     }
+    const sentAt = this.now();
+    this.queue.push({ kind: 'audio', item, startMs: item.forwardedMs, durationMs, sentAt });
     item.forwardedMs += durationMs;
-    this.seq++;
-    const mark = { name: `m${this.seq}`, itemId, endMs: item.forwardedMs };
-    this.pending.push(mark);
-    return mark;
+    this.unmarkedMs += durationMs;
+    return this.unmarkedMs >= this.markIntervalMs ? this.flush() : undefined;
+  }
+
+  /** Marks the audio forwarded since the last mark (a response ended); undefined when there is none. */
+  flush(): MarkInfo | undefined {
+    if (this.unmarkedMs === 0) return undefined;
+    this.unmarkedMs = 0;
+    const mark = { kind: 'mark' as const, name: `m${++this.seq}` };
+    this.queue.push(mark);
+    return { name: mark.name };
   }
 
   /**
-   * A mark came back. Audio plays in order, so every earlier mark has played too. Returns
-   * false for a mark that is not outstanding (already cleared by a barge-in, or unknown).
+   * A mark came back. Audio plays in order, so everything before it has played. Returns false
+   * for a mark that is not outstanding (cleared by a barge-in, or unknown).
    */
   acknowledge(name: string): boolean {
-    const index = this.pending.findIndex((m) => m.name === name);
+    const index = this.queue.findIndex((q) => q.kind === 'mark' && q.name === name);
     if (index < 0) return false;
-    for (const mark of this.pending.splice(0, index + 1)) {
-      const item = this.items.get(mark.itemId);
-      if (item) item.heardMs = Math.max(item.heardMs, mark.endMs);
+    for (const played of this.queue.splice(0, index + 1)) {
+      if (played.kind === 'audio') played.item.ackedMs = played.startMs + played.durationMs;
     }
+    this.playFrom = this.now();
     return true;
   }
 
   /** Nothing forwarded is waiting to be played. */
   get idle(): boolean {
-    return this.pending.length === 0;
+    return this.queue.length === 0;
   }
 
   hasUnplayed(itemId: string): boolean {
-    return this.pending.some((m) => m.itemId === itemId);
+    return this.queue.some((q) => q.kind === 'audio' && q.item.itemId === itemId);
   }
 
   /** Items with audio still queued at the gateway, the one playing now first. */
   unplayed(): ItemPlayback[] {
-    const ids = [...new Set(this.pending.map((m) => m.itemId))];
-    return ids.map((id) => this.items.get(id)).filter((i): i is ItemPlayback => i !== undefined);
+    const ids = new Set<string>();
+    for (const q of this.queue) if (q.kind === 'audio') ids.add(q.item.itemId);
+    const heard = this.heardNow();
+    return [...ids].map((id) => this.snapshot(this.items.get(id) as ItemState, heard));
   }
 
   item(itemId: string): ItemPlayback | undefined {
-    return this.items.get(itemId);
+    const item = this.items.get(itemId);
+    return item && this.snapshot(item, this.heardNow());
   }
 
-  /** Barge-in: the gateway drops unplayed audio, so the echoes of outstanding marks mean nothing. */
+  /**
+   * Barge-in: the gateway drops unplayed audio. What played until now counts as heard; the
+   * echoes of marks still pending mean nothing.
+   */
   clear(): void {
-    this.pending = [];
+    for (const [item, heardMs] of this.heardNow()) item.ackedMs = heardMs;
+    this.queue = [];
+    this.unmarkedMs = 0;
+  }
+
+  private snapshot(item: ItemState, heard: Map<ItemState, number>): ItemPlayback {
+    const { itemId, generation, forwardedMs, ackedMs } = item;
+    return { itemId, generation, forwardedMs, heardMs: heard.get(item) ?? ackedMs };
+  }
+
+  /**
+   * The position of each item playing since the last acknowledged mark, by the clock: each
+   * chunk plays once the one before it has and not before it was sent; nothing past the next
+   * mark counts (its echo has not come).
+   */
+  private heardNow(): Map<ItemState, number> {
+    const now = this.now();
+    const heard = new Map<ItemState, number>();
+    let clock = this.playFrom;
+    for (const q of this.queue) {
+      if (q.kind === 'mark') break;
+      const start = Math.max(clock, q.sentAt);
+      if (start >= now) break;
+      const playedMs = Math.min(q.durationMs, now - start);
+      heard.set(q.item, q.startMs + Math.floor(playedMs));
+      clock = start + q.durationMs;
+    }
+    return heard;
   }
 }

@@ -18,7 +18,9 @@ export {
   TwilioMediaStream,
 } from './media-stream.js';
 export { FRAME_BYTES, FRAME_MS, mulawSilence, mulawTone } from './mulaw.js';
-export { type HeardChunk, PlaybackBuffer } from './playback.js';
+export { type NetworkStalls, StallingPath } from './network-stalls.js';
+export { type AcceptedMessage, checkOutbound, type OutboundVerdict } from './outbound-check.js';
+export { type HeardChunk, MAX_BUFFERED_BYTES, PlaybackBuffer } from './playback.js';
 export { randomSid } from './sids.js';
 export {
   postSignedForm,

@@ -4,6 +4,8 @@ import { MULAW_SAMPLE_RATE } from '../audio/mulaw.js';
 import { CallerAudio } from './caller-audio.js';
 import { type FrameClock, startFrameClock } from './frame-clock.js';
 import { FRAME_MS } from './mulaw.js';
+import { type NetworkStalls, StallingPath } from './network-stalls.js';
+import { type AcceptedMessage, checkOutbound } from './outbound-check.js';
 import { type HeardChunk, PlaybackBuffer } from './playback.js';
 import { randomSid } from './sids.js';
 import { signTwilioRequest, TWILIO_SIGNATURE_HEADER } from './signing.js';
@@ -41,6 +43,11 @@ export interface MediaStreamOptions {
    * `clear` is still kept, and playback and mark echoes work the same.
    */
   recordMedia?: boolean;
+  /**
+   * Stalls on the path to the gateway: every message Twilio sends is held during a stall and
+   * arrives in one burst after it (see `NetworkStalls`). Default none: a smooth path.
+   */
+  stalls?: NetworkStalls;
 }
 
 /** A message the gateway sent, with its arrival time (ms since `origin`). */
@@ -69,15 +76,21 @@ export class StreamRejectedError extends Error {
 /**
  * Twilio's side of one bidirectional media stream. Opens the socket with a signed upgrade,
  * sends `connected` and `start`, then a 20 ms mu-law `media` frame at real-time pace (queued
- * caller speech, else silence). Agent audio plays out in real time; marks are echoed when the
- * audio before them has played; `clear` drops unplayed audio and echoes pending marks at once.
- * Records every message received and every bit of audio heard.
+ * caller speech, else silence), through optional network stalls that bunch them. Agent audio
+ * plays out in real time; marks are echoed when the audio before them has played; `clear`
+ * drops unplayed audio and echoes pending marks at once. Messages Twilio would refuse are
+ * recorded in `protocolErrors` and ignored, as Twilio does. Records every message received
+ * and every bit of audio heard.
  */
 export class TwilioMediaStream {
   readonly streamSid: string;
   readonly received: ReceivedMessage[] = [];
   readonly heard: HeardChunk[] = [];
-  /** Messages Twilio would reject (its errors 31950/31951): binary, invalid, unknown or misaddressed. */
+  /**
+   * Messages Twilio would refuse (warnings 31950/31951, see `checkOutbound`): binary, not
+   * JSON, an unknown event, a wrong or missing field, a misaddressed stream, a payload that is
+   * not base64 raw mu-law; and audio discarded past Twilio's ten-minute buffer (31931).
+   */
   readonly protocolErrors: string[] = [];
   /** Settles when the socket has closed, by either side. */
   readonly closed: Promise<StreamClose>;
@@ -86,9 +99,11 @@ export class TwilioMediaStream {
   private readonly changes = new EventEmitter();
   private readonly caller = new CallerAudio();
   private readonly playback: PlaybackBuffer;
+  private readonly path: StallingPath;
   private readonly origin: number;
   private clock: FrameClock | undefined;
   private sequence = 0;
+  private warnedFullBuffer = false;
   private closeInitiator: StreamClose['by'] = 'gateway';
 
   private constructor(
@@ -99,9 +114,18 @@ export class TwilioMediaStream {
     this.origin = options.origin ?? performance.now();
     this.changes.setMaxListeners(0);
     this.playback = new PlaybackBuffer((name) => this.send({ event: 'mark', mark: { name } }));
+    const openedAt = performance.now();
+    this.path = new StallingPath(
+      options.stalls,
+      () => performance.now() - openedAt,
+      (message) => {
+        if (this.isOpen) this.socket.send(message);
+      },
+    );
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.clock?.stop();
+        this.path.close();
         this.caller.reset();
         resolve({ code, reason: reason.toString(), by: this.closeInitiator, at: this.now() });
         this.changed();
@@ -163,6 +187,7 @@ export class TwilioMediaStream {
   /** Twilio ends the stream: `stop`, then the socket closes. */
   async stop(): Promise<StreamClose> {
     if (this.isOpen) {
+      this.path.flush();
       this.send({
         event: 'stop',
         stop: { accountSid: this.options.accountSid, callSid: this.options.callSid },
@@ -252,36 +277,35 @@ export class TwilioMediaStream {
       if (this.recordMedia || (message.event !== 'media' && message.event !== 'mark')) {
         this.received.push({ at, message });
       }
-      if (message.streamSid === this.streamSid) this.apply(message);
-      else this.protocolErrors.push(`wrong streamSid on ${String(message.event)}`);
+      const verdict = checkOutbound(message, this.streamSid);
+      if (verdict.ok) this.apply(verdict.message);
+      else this.protocolErrors.push(verdict.error);
     }
     this.changed();
   }
 
-  private apply(message: ReceivedMessage['message']): void {
-    const body = message as { event: string; media?: { payload?: unknown }; mark?: { name?: unknown } };
-    switch (body.event) {
+  private apply(message: AcceptedMessage): void {
+    switch (message.event) {
       case 'media':
-        if (typeof body.media?.payload === 'string')
-          this.playback.enqueueAudio(Buffer.from(body.media.payload, 'base64'));
-        else this.protocolErrors.push('media without payload (31951)');
+        if (!this.playback.enqueueAudio(message.audio) && !this.warnedFullBuffer) {
+          // Twilio sends this warning once per stream.
+          this.warnedFullBuffer = true;
+          this.protocolErrors.push('more than 10 minutes of audio buffered, audio discarded (31931)');
+        }
         return;
       case 'mark':
-        if (typeof body.mark?.name === 'string') this.playback.enqueueMark(body.mark.name);
-        else this.protocolErrors.push('mark without name (31951)');
+        this.playback.enqueueMark(message.name);
         return;
       case 'clear':
         this.playback.clear();
         return;
-      default:
-        this.protocolErrors.push(`unknown event ${String(body.event)} (31951)`);
     }
   }
 
   /** Sends a message laid out as Twilio's: event, sequence number and stream SID first. */
   private send({ event, ...body }: { event: string; [key: string]: unknown }): void {
     if (!this.isOpen) return;
-    this.socket.send(
+    this.path.send(
       JSON.stringify({ event, sequenceNumber: String(++this.sequence), streamSid: this.streamSid, ...body }),
     );
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_BYTES } from './mulaw.js';
-import { PlaybackBuffer } from './playback.js';
+import { MAX_BUFFERED_BYTES, PlaybackBuffer } from './playback.js';
 
 function buffer() {
   const echoed: string[] = [];
@@ -43,5 +43,14 @@ describe('PlaybackBuffer (Twilio outbound playback)', () => {
     expect(echoed).toEqual(['a', 'b']);
     expect(playback.pendingBytes).toBe(0);
     expect(playback.playFrame()).toHaveLength(0);
+  });
+
+  it('discards audio past ten minutes buffered, as Twilio does (31931)', () => {
+    const { playback } = buffer();
+    expect(playback.enqueueAudio(Buffer.alloc(MAX_BUFFERED_BYTES - FRAME_BYTES))).toBe(true);
+    expect(playback.enqueueAudio(Buffer.alloc(FRAME_BYTES + 1))).toBe(false);
+    expect(playback.pendingBytes).toBe(MAX_BUFFERED_BYTES - FRAME_BYTES);
+    playback.playFrame();
+    expect(playback.enqueueAudio(Buffer.alloc(FRAME_BYTES * 2))).toBe(true);
   });
 });

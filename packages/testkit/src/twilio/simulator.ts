@@ -6,6 +6,7 @@ import {
   type StreamClose,
   TwilioMediaStream,
 } from './media-stream.js';
+import type { NetworkStalls } from './network-stalls.js';
 import type { HeardChunk } from './playback.js';
 import { randomSid } from './sids.js';
 import { postSignedForm, reachableUrl, type SignedPostResult } from './signing.js';
@@ -38,6 +39,8 @@ export interface PlaceCallOptions {
   statusCallbackPath?: string | null;
   /** Hooks and memory settings of every media stream the call opens (benchmarks). */
   streamHooks?: Pick<MediaStreamOptions, 'onOutgoingFrame' | 'onMessage' | 'recordMedia'>;
+  /** Network stalls between Twilio and the gateway on every stream: caller frames arrive in bursts. */
+  stalls?: NetworkStalls;
   /** Deliberately wrong inputs, for negative tests. `null` signatures send no header at all. */
   forge?: {
     webhookSignature?: string | null;
@@ -292,6 +295,7 @@ export class SimulatedCall {
       customParameters: forge?.customParameters ?? connect.parameters,
       origin: this.origin,
       ...this.options.streamHooks,
+      ...(this.options.stalls ? { stalls: this.options.stalls } : {}),
       ...(forge?.upgradeSignature === undefined ? {} : { upgradeSignature: forge.upgradeSignature }),
     };
   }

@@ -1,53 +1,10 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type WebSocket, WebSocketServer } from 'ws';
 import { type ReceivedMessage, TwilioMediaStream } from './media-stream.js';
 import { FRAME_BYTES, mulawSilence } from './mulaw.js';
+import { tinyServer } from './stream-hooks-server.js';
 
 const ACCOUNT = `AC${'b'.repeat(32)}`;
 const CALL = `CA${'c'.repeat(32)}`;
-
-interface Message {
-  event: string;
-  streamSid?: string;
-  media?: { payload: string };
-  mark?: { name: string };
-}
-
-/** A bare WebSocket server standing in for the gateway: it records what the stream sends. */
-async function tinyServer() {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(wss, 'listening');
-  const connection = new Promise<Gateway>((resolve) => {
-    wss.once('connection', (socket) => {
-      const messages: Message[] = [];
-      socket.on('message', (data) => {
-        messages.push(JSON.parse(String(data)));
-        socket.emit('recorded');
-      });
-      /** Resolves once the messages received so far satisfy `predicate` (re-checked on each). */
-      const until = (predicate: (all: Message[]) => boolean) =>
-        new Promise<void>((done) => {
-          const check = () => {
-            if (!predicate(messages)) return;
-            socket.off('recorded', check);
-            done();
-          };
-          socket.on('recorded', check);
-          check();
-        });
-      resolve({ socket, messages, until });
-    });
-  });
-  return { wss, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/voice/stream`, connection };
-}
-
-interface Gateway {
-  socket: WebSocket;
-  messages: Message[];
-  until(predicate: (all: Message[]) => boolean): Promise<void>;
-}
 
 describe('TwilioMediaStream benchmark hooks', () => {
   let close: (() => Promise<void>) | undefined;
