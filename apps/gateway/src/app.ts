@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import { createHttpServer } from '@voice/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { LiveCalls } from './calls/live-calls.js';
+import { MemoryAnswerLedger } from './claims/answer-ledger.js';
 import { BRIDGE_LOST_AFTER_MS, BRIDGE_SUSPECT_AFTER_MS, BridgeWatchdog } from './claims/bridge-watchdog.js';
 import type { GatewayContext, GatewayDeps } from './context.js';
 import { drainLiveCalls } from './control/drain.js';
@@ -32,6 +33,7 @@ export async function buildGatewayApp(deps: GatewayDeps, http?: FastifyInstance)
   const ctx: GatewayContext = {
     ...deps,
     now,
+    answers: deps.answers ?? new MemoryAnswerLedger(),
     urls: publicUrls(deps.config.PUBLIC_BASE_URL),
     liveCalls: new LiveCalls(deps.config.MAX_LIVE_CALLS, (size) => deps.metrics.liveCalls.set(size)),
     watchdog: new BridgeWatchdog({

@@ -3,6 +3,7 @@ import type { CallControl } from '@voice/shared/twilio';
 import type { CallEventSink } from './calls/call-events.js';
 import type { CallStore } from './calls/call-store.js';
 import type { LiveCalls } from './calls/live-calls.js';
+import type { AnswerLedger } from './claims/answer-ledger.js';
 import type { BridgeWatchdog } from './claims/bridge-watchdog.js';
 import type { MediaBus } from './claims/media-bus.js';
 import type { GatewayConfig } from './config.js';
@@ -19,6 +20,11 @@ export interface GatewayDeps {
   /** Twilio's REST API: hang-ups go through it, never through closing the socket alone. */
   callControl: CallControl;
   metrics: GatewayMetrics;
+  /**
+   * Where every gateway instance agrees on each call's webhook answer, so a retried webhook
+   * never claims twice; the NATS KV one in production. Default: this process only.
+   */
+  answers?: AnswerLedger;
   /** This instance's name, sent with every claim. */
   gatewayId: string;
   /** True once shutdown began: new calls are answered busy. */
@@ -31,6 +37,7 @@ export interface GatewayDeps {
 
 /** The dependencies plus what the gateway derives from them once. */
 export interface GatewayContext extends GatewayDeps {
+  answers: AnswerLedger;
   urls: PublicUrls;
   liveCalls: LiveCalls;
   /** Notices a bridge that died or hung under a streaming call. */

@@ -1,10 +1,11 @@
 import { loadConfig } from '@voice/shared/config';
-import { JetStreamOutbox, jetstream } from '@voice/shared/nats';
+import { JetStreamOutbox, jetstream, KV_BUCKETS, openKvBucket } from '@voice/shared/nats';
 import { runMain, startService } from '@voice/shared/service';
 import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
 import { buildGatewayApp } from './app.js';
 import { createOutboxEventSink } from './calls/call-events.js';
 import { createDrizzleCallStore } from './calls/drizzle-call-store.js';
+import { createNatsAnswerLedger } from './claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from './claims/nats-media-bus.js';
 import { drainTimeoutMs, gatewayConfigSchema } from './config.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -24,6 +25,8 @@ runMain('gateway', async () => {
   const { logger, nc, database } = runtime;
   if (!database) throw new Error('gateway: the database was not opened');
 
+  // Every instance opens (or creates) the same bucket: the one place that decides each call's answer.
+  const answers = createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers));
   const outbox = new JetStreamOutbox({ js: jetstream(nc), logger: logger.child({ component: 'outbox' }) });
   const gateway = await buildGatewayApp(
     {
@@ -40,6 +43,7 @@ runMain('gateway', async () => {
         }),
       ),
       metrics: createGatewayMetrics(runtime.registry),
+      answers,
       gatewayId: runtime.instance,
       isDraining: runtime.isDraining,
     },

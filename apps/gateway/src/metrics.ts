@@ -35,6 +35,12 @@ export interface GatewayMetrics {
   claimLatency: Histogram<'outcome'>;
   /** Webhook requests by route and outcome (connected, busy, unknown_number, forbidden, …). */
   webhooks: Counter<'route' | 'outcome'>;
+  /**
+   * Webhook attempts answered with another attempt's answer (`followed`: Twilio retried a call
+   * already answered or being answered, on this gateway or another), or that took over from an
+   * owner whose lease ran out (`took_over`). Each is a second claim and model session avoided.
+   */
+  webhookDedup: Counter<'how'>;
   /** Media streams by outcome (accepted, bad_signature, expired, replayed, …). */
   streams: Counter<'outcome'>;
   /** Live calls moved to another bridge, by reason (bridge_lost, bridge_draining) and outcome. */
@@ -81,6 +87,12 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       name: 'gateway_webhooks_total',
       help: 'Twilio webhook requests, by route and outcome.',
       labelNames: ['route', 'outcome'],
+      registers,
+    }),
+    webhookDedup: new Counter({
+      name: 'gateway_webhook_dedup_total',
+      help: 'Webhook attempts that repeated another attempt’s answer (followed) or took over a dead owner’s (took_over).',
+      labelNames: ['how'],
       registers,
     }),
     streams: new Counter({

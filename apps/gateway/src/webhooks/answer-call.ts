@@ -1,12 +1,11 @@
-import type { CallEndReason, TwilioVoiceWebhook } from '@voice/shared/contracts';
+import { type DecidedCallAnswer, mediaSubjects, type TwilioVoiceWebhook } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
-import { gatewayEvents } from '../calls/call-events.js';
-import type { CallSnapshot } from '../calls/call-store.js';
 import type { ClaimRef, LiveCall } from '../calls/live-calls.js';
-import { releaseClaim } from '../calls/release-claim.js';
-import { claimCall } from '../claims/claim-call.js';
+import { type ReleasableClaim, releaseClaim } from '../calls/release-claim.js';
 import type { GatewayContext } from '../context.js';
 import { issueStreamToken } from '../stream/stream-token.js';
+import { ANSWER_WAIT_MS, type AnswerRole, answerOnce, ownerLeaseMs } from './answer-once.js';
+import { decideAnswer } from './decide-answer.js';
 import { CALLER_MESSAGES, connectTwiml, sayAndHangUpTwiml } from './twiml.js';
 
 /** How long a hold outlives its stream token: a stream verified just before expiry may still be starting. */
@@ -25,16 +24,21 @@ export type InboundOutcome =
 export interface InboundAnswer {
   twiml: string;
   outcome: InboundOutcome;
+  /** Whether this attempt decided the answer or repeated another's. */
+  role: AnswerRole;
 }
 
+type ConnectedAnswer = Extract<DecidedCallAnswer, { state: 'connected' }>;
+
 /**
- * Answers Twilio's voice webhook for a call whose signature has been checked: record the call,
- * find its agent, admit it, claim a media-bridge (which pre-warms the model session while
- * Twilio opens the stream) and connect the stream. Every refusal is a polite message and a
- * hang-up, with the call's end recorded; never a silent drop.
+ * Answers Twilio's voice webhook for a call whose signature has been checked. The first attempt
+ * to reach any gateway owns the call (`answerOnce`): it records the call, finds its agent,
+ * admits it, claims a media-bridge (which pre-warms the model session while Twilio opens the
+ * stream) and connects the stream. Every refusal is a polite message and a hang-up, with the
+ * call's end recorded; never a silent drop.
  *
- * Idempotent on the call SID: a retry of a call this gateway holds gets the same claim (with a
- * fresh token), a retry of a refused call gets the same refusal, and no second claim is made.
+ * A retry (Twilio's, with the same `I-Twilio-Idempotency-Token`, on this gateway or another)
+ * gets the owner's answer: the same claim and the same stream token, or the same refusal.
  */
 export async function answerInboundCall(
   ctx: GatewayContext,
@@ -42,98 +46,77 @@ export async function answerInboundCall(
 ): Promise<InboundAnswer> {
   const callSid = webhook.CallSid;
   const log = callLogger(ctx.logger, callSid);
-  const held = ctx.liveCalls.get(callSid);
-  if (held) return { twiml: connectHeldClaim(ctx, held), outcome: 'retry_connected' };
-
-  const agentId = (await ctx.store.findAgentForNumber(webhook.To)) ?? null;
-  const recorded = await ctx.store.recordCall({
-    callSid,
-    accountSid: webhook.AccountSid,
-    from: webhook.From,
-    to: webhook.To,
-    agentId,
-    startedAt: new Date(ctx.now()),
-  });
-  if (!recorded.created && recorded.call.status === 'ended') {
-    return { twiml: refusalFor(recorded.call), outcome: 'retry_refused' };
-  }
-  ctx.events.publish(
-    gatewayEvents.callStarted(new Date(ctx.now()), {
-      callSid,
-      accountSid: webhook.AccountSid,
-      from: webhook.From,
-      to: webhook.To,
-      agentId,
-    }),
-  );
-
-  if (agentId === null) {
-    log.info({ to: webhook.To }, 'no agent answers the dialled number');
-    await endCall(ctx, callSid, 'unknown_number');
-    return { twiml: sayAndHangUpTwiml(CALLER_MESSAGES.unknownNumber), outcome: 'unknown_number' };
-  }
-  if (ctx.isDraining() || !ctx.liveCalls.reserve()) {
-    const outcome = ctx.isDraining() ? 'draining' : 'busy';
-    log.warn({ live: ctx.liveCalls.size, outcome }, 'call refused: gateway at capacity');
-    await endCall(ctx, callSid, 'over_capacity');
-    return { twiml: sayAndHangUpTwiml(CALLER_MESSAGES.busy), outcome };
-  }
+  let ownerOutcome: InboundOutcome = 'connected';
+  let reserved = false;
   try {
-    return await claimAndConnect(ctx, webhook, agentId);
+    const { answer, role } = await answerOnce(
+      {
+        ledger: ctx.answers,
+        gatewayId: ctx.gatewayId,
+        now: ctx.now,
+        leaseMs: ownerLeaseMs(ctx.config),
+        waitMs: ANSWER_WAIT_MS,
+        logger: log,
+      },
+      callSid,
+      {
+        decide: async () => {
+          const decided = await decideAnswer(ctx, webhook, () => {
+            reserved = true;
+          });
+          ownerOutcome = decided.outcome;
+          return decided.answer;
+        },
+        undo: (answer) => {
+          if (answer.state === 'connected') releaseClaim(ctx, claimOf(callSid, answer), 'claim_superseded');
+        },
+      },
+    );
+    const outcome = role === 'followed' ? followerOutcome(answer) : ownerOutcome;
+    return { twiml: answerTwiml(ctx, callSid, answer), outcome, role };
   } finally {
-    ctx.liveCalls.unreserve();
+    if (reserved) ctx.liveCalls.unreserve();
   }
 }
 
-/** Claims a bridge for an admitted call (its slot reserved) and connects the stream, or refuses. */
-async function claimAndConnect(
-  ctx: GatewayContext,
-  webhook: TwilioVoiceWebhook,
-  agentId: string,
-): Promise<InboundAnswer> {
-  const callSid = webhook.CallSid;
-  const log = callLogger(ctx.logger, callSid);
-  const claimed = await claimCall(
-    {
-      callSid,
-      accountSid: webhook.AccountSid,
-      agentId,
-      from: webhook.From,
-      to: webhook.To,
-      gatewayId: ctx.gatewayId,
-    },
-    {
-      attempts: ctx.config.CLAIM_ATTEMPTS,
-      timeoutMs: ctx.config.CLAIM_TIMEOUT_MS,
-      bus: ctx.bus,
-      metrics: ctx.metrics,
-      logger: log,
-    },
-  );
-  if (!claimed.ok) {
-    log.warn({ failure: claimed.failure }, 'call refused: no media-bridge took it');
-    await endCall(ctx, callSid, 'over_capacity');
-    return { twiml: sayAndHangUpTwiml(CALLER_MESSAGES.busy), outcome: 'no_bridge' };
+function followerOutcome(answer: DecidedCallAnswer): InboundOutcome {
+  return answer.state === 'connected' ? 'retry_connected' : 'retry_refused';
+}
+
+function claimOf(callSid: string, answer: ConnectedAnswer): ClaimRef & ReleasableClaim {
+  return {
+    callSid,
+    claimId: answer.claimId,
+    bridgeId: answer.bridgeId,
+    subjects: mediaSubjects(callSid, answer.claimId),
+  };
+}
+
+/** What the caller is told: the refusal, or the stream of the claim. */
+function answerTwiml(ctx: GatewayContext, callSid: string, answer: DecidedCallAnswer): string {
+  if (answer.state === 'refused') {
+    const message =
+      answer.message === 'unknown_number' ? CALLER_MESSAGES.unknownNumber : CALLER_MESSAGES.busy;
+    return sayAndHangUpTwiml(message);
   }
-  log.info({ claimId: claimed.claim.claimId, bridgeId: claimed.claim.bridgeId }, 'call claimed');
-  return { twiml: connectHeldClaim(ctx, { callSid, ...claimed.claim }), outcome: 'connected' };
+  return connectHeldClaim(ctx, claimOf(callSid, answer), answer.tokenExpiresAt);
 }
 
 /**
- * Holds the claim until its stream arrives and answers the connect TwiML. A hold outlives its
- * token by a grace period (a stream that presented the token just before it expired may still be
- * starting); then, unless the stream started (here or on another gateway), the claim is released.
+ * Holds the claim until its stream arrives and answers the connect TwiML. Every attempt of the
+ * call presents the same token (same claim, same expiry), so every answer is the same. A hold
+ * outlives the token by a grace period (a stream that presented the token just before it
+ * expired may still be starting); then, unless the stream started (here or on another
+ * gateway), the claim is released.
  */
-function connectHeldClaim(ctx: GatewayContext, claim: ClaimRef): string {
-  const ttlMs = ctx.config.STREAM_TOKEN_TTL_MS;
-  ctx.liveCalls.hold(claim, ttlMs + STREAM_START_GRACE_MS, (call) => {
+function connectHeldClaim(ctx: GatewayContext, claim: ClaimRef, tokenExpiresAt: number): string {
+  const untilExpiryMs = Math.max(0, tokenExpiresAt - ctx.now());
+  ctx.liveCalls.hold(claim, untilExpiryMs + STREAM_START_GRACE_MS, (call) => {
     void releaseUnusedClaim(ctx, call);
   });
   const streamToken = issueStreamToken(ctx.config.STREAM_TOKEN_SECRET, {
-    callSid: claim.callSid,
-    claimId: claim.claimId,
-    bridgeId: claim.bridgeId,
-    expiresAt: ctx.now() + ttlMs,
+    ...claim,
+    expiresAt: tokenExpiresAt,
   });
   return connectTwiml({ streamUrl: ctx.urls.stream, statusCallbackUrl: ctx.urls.status, streamToken });
 }
@@ -150,16 +133,4 @@ async function releaseUnusedClaim(ctx: GatewayContext, call: LiveCall): Promise<
   }
   log.warn('media stream never arrived, releasing the claim');
   releaseClaim(ctx, call, 'stream_closed');
-}
-
-async function endCall(ctx: GatewayContext, callSid: string, reason: CallEndReason): Promise<void> {
-  const at = new Date(ctx.now());
-  await ctx.store.markEnded({ callSid, reason, at });
-  ctx.events.publish(gatewayEvents.callEnded(at, callSid, reason));
-}
-
-/** The same refusal a retried webhook got the first time. */
-function refusalFor(call: CallSnapshot): string {
-  const message = call.endReason === 'unknown_number' ? CALLER_MESSAGES.unknownNumber : CALLER_MESSAGES.busy;
-  return sayAndHangUpTwiml(message);
 }

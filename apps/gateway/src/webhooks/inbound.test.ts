@@ -81,7 +81,7 @@ describe('POST /voice/inbound', () => {
     expect(await outcomeCount(gw, 'forbidden')).toBe(3);
   });
 
-  it('recognises Twilio retrying the same CallSid: one call, one claim, a fresh token for the same claim', async () => {
+  it('recognises Twilio retrying the same CallSid: one call, one claim, the same answer to every attempt', async () => {
     const sid = callSid();
     const [first, second] = await Promise.all([
       gw.app.http.inject(signedPost(INBOUND, voiceParams(sid))),
@@ -97,8 +97,12 @@ describe('POST /voice/inbound', () => {
       const token = verifyStreamToken(TEST_TOKEN_SECRET, streamToken(response.body), Date.now());
       expect(token.ok && token.value.claimId).toBe(claimId);
     }
+    expect(second.body).toBe(first.body);
+    expect(third.body).toBe(first.body);
     expect(gw.app.liveCalls.size).toBe(1);
     expect(await outcomeCount(gw, 'retry_connected')).toBe(2);
+    const dedup = await gw.metrics.webhookDedup.get();
+    expect(dedup.values).toEqual([expect.objectContaining({ labels: { how: 'followed' }, value: 2 })]);
   });
 
   it('tells the caller politely when no agent answers the number, and records why the call ended', async () => {

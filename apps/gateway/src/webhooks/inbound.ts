@@ -3,7 +3,8 @@ import { callLogger } from '@voice/shared/logging';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
-import { answerInboundCall, type InboundAnswer } from './answer-call.js';
+import { answerInboundCall } from './answer-call.js';
+import { AnswerWaitTimeout } from './answer-once.js';
 import { formParams, hasValidTwilioSignature } from './twilio-signature.js';
 import { CALLER_MESSAGES, sayAndHangUpTwiml } from './twiml.js';
 
@@ -11,11 +12,10 @@ const TWIML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
 /**
  * `POST /voice/inbound`: Twilio's voice webhook. A forged or unsigned request gets 403 and
- * nothing else happens. Webhooks for the same call are answered one at a time, so a retry
- * racing the first attempt waits for it and is recognised instead of claiming twice.
+ * nothing else happens. Every attempt of one call's webhook, here or on another gateway, gets
+ * the one answer its first attempt decided (`answerInboundCall`), so a retry never claims twice.
  */
 export function registerInboundWebhook(app: FastifyInstance, ctx: GatewayContext): void {
-  const inFlight = new Map<string, Promise<unknown>>();
   const count = (outcome: string) => ctx.metrics.webhooks.inc({ route: 'inbound', outcome });
 
   app.post(ROUTES.inbound, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
@@ -32,24 +32,24 @@ export function registerInboundWebhook(app: FastifyInstance, ctx: GatewayContext
       return reply.code(400).send();
     }
     const callSid = webhook.value.CallSid;
-
-    const previous = inFlight.get(callSid);
-    const answer = (async (): Promise<InboundAnswer> => {
-      await previous?.catch(() => undefined);
-      return answerInboundCall(ctx, webhook.value);
-    })();
-    inFlight.set(callSid, answer);
+    // Twilio sends the same token on every retry of one webhook; logged to follow a retry across gateways.
+    const idempotencyToken = request.headers['i-twilio-idempotency-token'];
+    const log = callLogger(ctx.logger, callSid, { idempotencyToken });
     try {
-      const { twiml, outcome } = await answer;
+      const { twiml, outcome, role } = await answerInboundCall(ctx, webhook.value);
       count(outcome);
+      if (role !== 'owner') {
+        ctx.metrics.webhookDedup.inc({ how: role });
+        log.info({ outcome, role }, 'webhook attempt answered with the call’s existing answer');
+      }
       return reply.type(TWIML_CONTENT_TYPE).send(twiml);
     } catch (error) {
-      // Postgres or NATS failed under us: the caller still hears a polite message, never silence.
-      callLogger(ctx.logger, callSid).error({ err: error }, 'inbound call failed');
-      count('error');
+      // Postgres or NATS failed under us, or the call's owner never answered: the caller still
+      // hears a polite message, never silence.
+      const timedOut = error instanceof AnswerWaitTimeout;
+      log.error({ err: error }, 'inbound call failed');
+      count(timedOut ? 'answer_timeout' : 'error');
       return reply.type(TWIML_CONTENT_TYPE).send(sayAndHangUpTwiml(CALLER_MESSAGES.unavailable));
-    } finally {
-      if (inFlight.get(callSid) === answer) inFlight.delete(callSid);
     }
   });
 }

@@ -6,7 +6,9 @@ import {
   JetStreamOutbox,
   jetstream,
   jetstreamManager,
+  KV_BUCKETS,
   type NatsConnection,
+  openKvBucket,
 } from '@voice/shared/nats';
 import { createHttpServer } from '@voice/shared/service';
 import { Registry } from '@voice/shared/telemetry';
@@ -21,6 +23,7 @@ import type { TestInfraHandle } from '@voice/testkit/vitest';
 import { buildGatewayApp, type GatewayApp } from '../../src/app.js';
 import { createOutboxEventSink } from '../../src/calls/call-events.js';
 import { createDrizzleCallStore } from '../../src/calls/drizzle-call-store.js';
+import { createNatsAnswerLedger } from '../../src/claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from '../../src/claims/nats-media-bus.js';
 import type { GatewayConfig } from '../../src/config.js';
 import type { GatewayDeps } from '../../src/context.js';
@@ -71,7 +74,7 @@ export async function seedAgent(database: DatabaseHandle): Promise<void> {
 export async function startRealGateway(
   infra: TestInfraHandle,
   env: Record<string, string> = {},
-  overrides: Pick<GatewayDeps, 'bridgeSilence'> = {},
+  overrides: Partial<Pick<GatewayDeps, 'bridgeSilence' | 'gatewayId'>> = {},
 ): Promise<RealGateway> {
   const config = testConfig({ NATS_URL: infra.natsUrl, DATABASE_URL: infra.databaseUrl, ...env });
   const nc = await connectNats({ url: infra.natsUrl, name: 'gateway-it', logger });
@@ -99,6 +102,7 @@ export async function startRealGateway(
         }),
       ),
       metrics,
+      answers: createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers)),
       gatewayId: 'gateway-it',
       isDraining: () => false,
       ...overrides,

@@ -1,4 +1,5 @@
 export * from './audio.js';
+export * from './call-answer.js';
 export * from './claim.js';
 export * from './codec.js';
 export * from './escalation.js';

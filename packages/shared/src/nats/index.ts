@@ -9,6 +9,14 @@ export {
   redeliveryDelayMs,
   runDurableConsumer,
 } from './durable-consumer.js';
+export {
+  isRevisionConflict,
+  type KV,
+  KV_BUCKETS,
+  type KvBucketDefinition,
+  type KvEntry,
+  openKvBucket,
+} from './kv.js';
 export { JetStreamOutbox, type OutboxOptions, publishContract } from './outbox.js';
 export {
   CONSUMERS,

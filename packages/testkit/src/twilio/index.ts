@@ -23,6 +23,8 @@ export { type AcceptedMessage, checkOutbound, type OutboundVerdict } from './out
 export { type HeardChunk, MAX_BUFFERED_BYTES, PlaybackBuffer } from './playback.js';
 export { randomSid } from './sids.js';
 export {
+  IDEMPOTENCY_TOKEN_HEADER,
+  newIdempotencyToken,
   postSignedForm,
   reachableUrl,
   type SignedPostResult,
@@ -46,3 +48,4 @@ export {
 } from './twiml-reader.js';
 export type { WaitOptions } from './wait.js';
 export { mulawWav, readWavAsMulaw, writeWav } from './wav.js';
+export type { WebhookAttempt, WebhookRetry } from './webhook-delivery.js';

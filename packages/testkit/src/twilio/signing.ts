@@ -32,7 +32,20 @@ export interface SignedPostResult {
   body: string;
 }
 
-/** POSTs a form exactly as Twilio does: urlencoded, signed over `publicUrl`, sent to `reachUrl`. */
+/** The header Twilio puts on every webhook and status callback. */
+export const IDEMPOTENCY_TOKEN_HEADER = 'I-Twilio-Idempotency-Token';
+
+/** A token for one distinct webhook; each of its retries carries the same one. */
+export function newIdempotencyToken(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * POSTs a form exactly as Twilio does: urlencoded, signed over `publicUrl`, sent to `reachUrl`,
+ * with an `I-Twilio-Idempotency-Token` (PROTOCOLS.md, corrections of 2026-12-02: the same on
+ * every retry of one webhook, a fresh one for every other). A retry is byte-identical: the
+ * signature covers only the URL and the parameters.
+ */
 export async function postSignedForm(options: {
   authToken: string;
   publicUrl: string;
@@ -40,6 +53,10 @@ export async function postSignedForm(options: {
   params: Record<string, string>;
   /** Sent instead of the real signature (forged-request tests); `null` sends none. */
   signature?: string | null;
+  /** The token of the webhook this attempt delivers; default a fresh one (a new webhook). */
+  idempotencyToken?: string;
+  /** Twilio's read timeout for this attempt (`#rt`); past it the fetch is abandoned (ms). */
+  readTimeoutMs?: number;
 }): Promise<SignedPostResult> {
   const signature =
     options.signature === undefined
@@ -48,13 +65,14 @@ export async function postSignedForm(options: {
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
     'user-agent': 'TwilioProxy/1.1',
-    'i-twilio-idempotency-token': crypto.randomUUID(),
+    [IDEMPOTENCY_TOKEN_HEADER]: options.idempotencyToken ?? newIdempotencyToken(),
   };
   if (signature !== null) headers[TWILIO_SIGNATURE_HEADER] = signature;
   const response = await fetch(options.reachUrl, {
     method: 'POST',
     headers,
     body: new URLSearchParams(options.params).toString(),
+    ...(options.readTimeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.readTimeoutMs) }),
   });
   return { status: response.status, body: await response.text() };
 }

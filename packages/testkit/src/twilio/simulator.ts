@@ -9,7 +9,7 @@ import {
 import type { NetworkStalls } from './network-stalls.js';
 import type { HeardChunk } from './playback.js';
 import { randomSid } from './sids.js';
-import { postSignedForm, reachableUrl, type SignedPostResult } from './signing.js';
+import { newIdempotencyToken, postSignedForm, reachableUrl, type SignedPostResult } from './signing.js';
 import {
   type ConnectStream,
   findConnectStream,
@@ -19,6 +19,7 @@ import {
 } from './twiml-reader.js';
 import { type WaitOptions, waitUntil } from './wait.js';
 import { writeWav } from './wav.js';
+import { deliverWebhook, type WebhookAttempt, type WebhookRetry } from './webhook-delivery.js';
 
 export interface PlaceCallOptions {
   /** Where the gateway really listens, e.g. `http://127.0.0.1:PORT`. */
@@ -35,6 +36,8 @@ export interface PlaceCallOptions {
   restApi?: FakeTwilioRestApi;
   /** Default `/voice/inbound`. */
   webhookPath?: string;
+  /** Twilio retries the voice webhook once (same token and body), possibly to another gateway. */
+  webhookRetry?: WebhookRetry;
   /** The number's call status callback path (default `/voice/status`); `null` posts none. */
   statusCallbackPath?: string | null;
   /** Hooks and memory settings of every media stream the call opens (benchmarks). */
@@ -83,8 +86,12 @@ const MS_PER_SECOND = 1_000;
  */
 export class SimulatedCall {
   readonly callSid: string;
-  /** The webhook's answer: status and TwiML. */
+  /** The webhook's answer Twilio took (the last attempt's): status and TwiML. */
   webhook: SignedPostResult = { status: 0, body: '' };
+  /** Every attempt of the voice webhook, in order (one unless Twilio retried). */
+  readonly webhookAttempts: WebhookAttempt[] = [];
+  /** The voice webhook's `I-Twilio-Idempotency-Token`: its retries carry the same one. */
+  readonly webhookToken = newIdempotencyToken();
   /** The TwiML the call is on now (the webhook's, or one a REST update gave). */
   currentTwiml = '';
   /** Every media stream opened, in order; the last is the current one. */
@@ -153,7 +160,13 @@ export class SimulatedCall {
 
   /** POSTs the voice webhook, as Twilio does when it sees the call; `placeCall` does this once. */
   async dial(): Promise<void> {
-    this.webhook = await this.postWebhook();
+    this.webhook = await deliverWebhook({
+      gatewayUrl: this.options.gatewayUrl,
+      idempotencyToken: this.webhookToken,
+      retry: this.options.webhookRetry,
+      post: (gatewayUrl, readTimeoutMs) => this.postWebhook(gatewayUrl, readTimeoutMs),
+      record: (attempt) => this.webhookAttempts.push(attempt),
+    });
     if (this.webhook.status !== 200) {
       // Nothing happened at Twilio's end worth a status callback: the request never was Twilio's.
       await this.finish('webhook_failed', [], false);
@@ -162,9 +175,12 @@ export class SimulatedCall {
     await this.follow(this.webhook.body);
   }
 
-  /** Posts the same voice webhook again, as Twilio does when the first attempt failed; returns the answer. */
-  retryWebhook(): Promise<SignedPostResult> {
-    return this.postWebhook();
+  /**
+   * Posts the same voice webhook again (same token), as Twilio does when an attempt failed, to
+   * `gatewayUrl` (default the call's gateway); returns the answer.
+   */
+  retryWebhook(gatewayUrl = this.options.gatewayUrl): Promise<SignedPostResult> {
+    return this.postWebhook(gatewayUrl);
   }
 
   /** Queues caller speech on the current stream (mu-law bytes or a WAV path). */
@@ -243,23 +259,39 @@ export class SimulatedCall {
     };
   }
 
-  private postWebhook(): Promise<SignedPostResult> {
+  private postWebhook(gatewayUrl: string, readTimeoutMs?: number): Promise<SignedPostResult> {
     const path = this.options.webhookPath ?? DEFAULT_WEBHOOK_PATH;
     const signature = this.options.forge?.webhookSignature;
     return this.post(
       `${this.publicBase}${path}`,
       { ...this.commonParams(), CallStatus: 'ringing' },
-      signature,
+      {
+        idempotencyToken: this.webhookToken,
+        gatewayUrl,
+        ...(signature === undefined ? {} : { signature }),
+        ...(readTimeoutMs === undefined ? {} : { readTimeoutMs }),
+      },
     );
   }
 
-  private post(publicUrl: string, params: Record<string, string>, signature?: string | null) {
+  /** Every other request (status callbacks) is a webhook of its own, with its own token. */
+  private post(
+    publicUrl: string,
+    params: Record<string, string>,
+    attempt: {
+      signature?: string | null;
+      idempotencyToken?: string;
+      gatewayUrl?: string;
+      readTimeoutMs?: number;
+    } = {},
+  ) {
+    const { gatewayUrl = this.options.gatewayUrl, ...rest } = attempt;
     return postSignedForm({
       authToken: this.options.authToken,
       publicUrl,
-      reachUrl: reachableUrl(publicUrl, this.publicBase, this.options.gatewayUrl),
+      reachUrl: reachableUrl(publicUrl, this.publicBase, gatewayUrl),
       params,
-      ...(signature === undefined ? {} : { signature }),
+      ...rest,
     });
   }
 

@@ -1,0 +1,119 @@
+import type { CallEndReason, DecidedCallAnswer, TwilioVoiceWebhook } from '@voice/shared/contracts';
+import { callLogger } from '@voice/shared/logging';
+import { gatewayEvents } from '../calls/call-events.js';
+import type { CallSnapshot } from '../calls/call-store.js';
+import { claimCall } from '../claims/claim-call.js';
+import type { GatewayContext } from '../context.js';
+import type { InboundOutcome } from './answer-call.js';
+
+type RefusalMessage = Extract<DecidedCallAnswer, { state: 'refused' }>['message'];
+
+/** What the owner decided, and the `outcome` label it is counted under. */
+export interface OwnerDecision {
+  answer: DecidedCallAnswer;
+  outcome: InboundOutcome;
+}
+
+/**
+ * The owner's decision: record the call, find its agent, admit it and claim a bridge, or refuse.
+ * `onReserved` is told when a live-call slot was reserved (the caller gives it back once the
+ * claim is held).
+ */
+export async function decideAnswer(
+  ctx: GatewayContext,
+  webhook: TwilioVoiceWebhook,
+  onReserved: () => void,
+): Promise<OwnerDecision> {
+  const callSid = webhook.CallSid;
+  const log = callLogger(ctx.logger, callSid);
+  const agentId = (await ctx.store.findAgentForNumber(webhook.To)) ?? null;
+  const recorded = await ctx.store.recordCall({
+    callSid,
+    accountSid: webhook.AccountSid,
+    from: webhook.From,
+    to: webhook.To,
+    agentId,
+    startedAt: new Date(ctx.now()),
+  });
+  if (!recorded.created && recorded.call.status === 'ended') {
+    return { answer: refused(ctx, refusalFor(recorded.call)), outcome: 'retry_refused' };
+  }
+  ctx.events.publish(
+    gatewayEvents.callStarted(new Date(ctx.now()), {
+      callSid,
+      accountSid: webhook.AccountSid,
+      from: webhook.From,
+      to: webhook.To,
+      agentId,
+    }),
+  );
+
+  if (agentId === null) {
+    log.info({ to: webhook.To }, 'no agent answers the dialled number');
+    await endCall(ctx, callSid, 'unknown_number');
+    return { answer: refused(ctx, 'unknown_number'), outcome: 'unknown_number' };
+  }
+  if (ctx.isDraining() || !ctx.liveCalls.reserve()) {
+    const outcome = ctx.isDraining() ? 'draining' : 'busy';
+    log.warn({ live: ctx.liveCalls.size, outcome }, 'call refused: gateway at capacity');
+    await endCall(ctx, callSid, 'over_capacity');
+    return { answer: refused(ctx, 'busy'), outcome };
+  }
+  onReserved();
+  return claimBridge(ctx, webhook, agentId);
+}
+
+/** Claims a bridge for an admitted call (its slot reserved), or refuses. */
+async function claimBridge(
+  ctx: GatewayContext,
+  webhook: TwilioVoiceWebhook,
+  agentId: string,
+): Promise<OwnerDecision> {
+  const callSid = webhook.CallSid;
+  const log = callLogger(ctx.logger, callSid);
+  const claimed = await claimCall(
+    {
+      callSid,
+      accountSid: webhook.AccountSid,
+      agentId,
+      from: webhook.From,
+      to: webhook.To,
+      gatewayId: ctx.gatewayId,
+    },
+    {
+      attempts: ctx.config.CLAIM_ATTEMPTS,
+      timeoutMs: ctx.config.CLAIM_TIMEOUT_MS,
+      bus: ctx.bus,
+      metrics: ctx.metrics,
+      logger: log,
+    },
+  );
+  if (!claimed.ok) {
+    log.warn({ failure: claimed.failure }, 'call refused: no media-bridge took it');
+    await endCall(ctx, callSid, 'over_capacity');
+    return { answer: refused(ctx, 'busy'), outcome: 'no_bridge' };
+  }
+  log.info({ claimId: claimed.claim.claimId, bridgeId: claimed.claim.bridgeId }, 'call claimed');
+  const answer: DecidedCallAnswer = {
+    state: 'connected',
+    gatewayId: ctx.gatewayId,
+    ...claimed.claim,
+    tokenExpiresAt: ctx.now() + ctx.config.STREAM_TOKEN_TTL_MS,
+  };
+  return { answer, outcome: 'connected' };
+}
+
+function refused(ctx: GatewayContext, message: RefusalMessage): DecidedCallAnswer {
+  return { state: 'refused', gatewayId: ctx.gatewayId, message };
+}
+
+async function endCall(ctx: GatewayContext, callSid: string, reason: CallEndReason): Promise<void> {
+  const at = new Date(ctx.now());
+  await ctx.store.markEnded({ callSid, reason, at });
+  ctx.events.publish(gatewayEvents.callEnded(at, callSid, reason));
+}
+
+/** The same refusal a retried webhook got the first time (its ledger entry gone). */
+function refusalFor(call: CallSnapshot): RefusalMessage {
+  return call.endReason === 'unknown_number' ? 'unknown_number' : 'busy';
+}
