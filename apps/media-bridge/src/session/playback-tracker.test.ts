@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_INTERVAL_MS, PlaybackTracker } from './playback-tracker.js';
+import { MARK_INTERVAL_MS, MAX_ECHO_DELAY_MS, PlaybackTracker } from './playback-tracker.js';
 
 /** A tracker on a clock the test moves by hand. */
 function tracked() {
@@ -40,6 +40,20 @@ describe('PlaybackTracker', () => {
     expect(tracker.idle).toBe(true);
   });
 
+  it('counts from when a late echo’s audio played (a stall on the way back), within a bound', () => {
+    const { clock, tracker } = tracked();
+    for (let i = 0; i < 9; i++) tracker.chunkSent('item_a', 100, 1);
+    // m1 (300 ms, played by 300) comes back 200 ms late, in a burst after a stall.
+    clock.now = 500;
+    tracker.acknowledge('m1');
+    clock.now = 520;
+    expect(tracker.item('item_a')?.heardMs).toBe(520);
+    // m2 (600 ms, played by 600) comes back a second late: only MAX_ECHO_DELAY_MS of it counts.
+    clock.now = 1_600;
+    tracker.acknowledge('m2');
+    expect(tracker.item('item_a')?.heardMs).toBe(600 + MAX_ECHO_DELAY_MS);
+  });
+
   it('starts a chunk no earlier than it was sent (a slow model leaves gaps)', () => {
     const { clock, tracker } = tracked();
     tracker.chunkSent('item_a', 100, 1);
@@ -58,7 +72,7 @@ describe('PlaybackTracker', () => {
     tracker.acknowledge('m3');
     clock.now = 1_080;
     expect(tracker.unplayed().map((i) => [i.itemId, i.heardMs, i.forwardedMs, i.generation])).toEqual([
-      ['item_a', 980, 3_000, 1],
+      ['item_a', 1_080, 3_000, 1],
       ['item_b', 0, 100, 2],
     ]);
     tracker.clear();
@@ -66,7 +80,7 @@ describe('PlaybackTracker', () => {
     clock.now = 1_090;
     // Twilio returns every pending mark at once on `clear`: they were not played.
     for (let i = 4; i <= 11; i++) expect(tracker.acknowledge(`m${i}`)).toBe(false);
-    expect(tracker.item('item_a')?.heardMs).toBe(980);
+    expect(tracker.item('item_a')?.heardMs).toBe(1_080);
     expect(tracker.item('item_b')?.heardMs).toBe(0);
   });
 

@@ -6,6 +6,15 @@
  */
 export const MARK_INTERVAL_MS = 250;
 
+/**
+ * How late a mark's echo may reach us after its audio played (a network stall, a burst after
+ * it). An echo marks its audio as played by when it arrives at the latest, and not before the
+ * audio could have played (sent, then queued behind what was sent before it); within this
+ * bound the earlier time counts, so a stall on the way back does not make the caller seem to
+ * have heard less than they did.
+ */
+export const MAX_ECHO_DELAY_MS = 250;
+
 /** A mark to send right after the audio it follows. */
 export interface MarkInfo {
   /** Short and unique within the call (`m<seq>`): the gateway echoes it when the audio before it has played. */
@@ -44,8 +53,9 @@ type Queued =
  * and echoes a mark once the audio before it has played (Twilio Media Streams docs, "mark").
  * Forwarded audio is marked about every `MARK_INTERVAL_MS` and at the end of each response
  * (`flush`); an echo settles everything before its mark. The position between two marks is
- * play-out time since the later of the last echo and the chunk's sending, clamped at the next
- * mark, so a truncation stays accurate to well under one mark interval. After `clear`, the
+ * play-out time since the last acknowledged mark played (see `MAX_ECHO_DELAY_MS`), no chunk
+ * before it was sent, clamped at the next mark, so a truncation stays accurate to well under
+ * one mark interval. After `clear`, the
  * echoes of marks still pending are Twilio's flush, not play-out, and change nothing.
  */
 export class PlaybackTracker {
@@ -92,10 +102,14 @@ export class PlaybackTracker {
   acknowledge(name: string): boolean {
     const index = this.queue.findIndex((q) => q.kind === 'mark' && q.name === name);
     if (index < 0) return false;
+    let playedBy = this.playFrom;
     for (const played of this.queue.splice(0, index + 1)) {
-      if (played.kind === 'audio') played.item.ackedMs = played.startMs + played.durationMs;
+      if (played.kind !== 'audio') continue;
+      played.item.ackedMs = played.startMs + played.durationMs;
+      playedBy = Math.max(playedBy, played.sentAt) + played.durationMs;
     }
-    this.playFrom = this.now();
+    const now = this.now();
+    this.playFrom = Math.min(now, Math.max(playedBy, now - MAX_ECHO_DELAY_MS));
     return true;
   }
 
