@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { systemToolsFor } from '../tools/system-tools.js';
-import { buildSessionConfig, greetingResponse, serverInterruptsResponses } from './session-config.js';
+import {
+  buildSessionConfig,
+  FILLER_LINE,
+  fillerResponse,
+  greetingResponse,
+  serverInterruptsResponses,
+} from './session-config.js';
 
 const profile = {
   instructions: 'Be kind.',
@@ -54,7 +60,34 @@ describe('buildSessionConfig', () => {
     });
   });
 
+  it('keeps the profile barge-in settings: no interruption, a higher VAD threshold', () => {
+    const quiet = {
+      ...profile,
+      turnDetection: { type: 'server_vad' as const, threshold: 0.8, interrupt_response: false },
+    };
+    const config = buildSessionConfig(quiet, []);
+    expect(config.audio?.input?.turn_detection).toEqual({
+      type: 'server_vad',
+      threshold: 0.8,
+      create_response: true,
+      interrupt_response: false,
+    });
+    expect(serverInterruptsResponses(config)).toBe(false);
+  });
+
   it('quotes the greeting so the model says exactly the business line', () => {
-    expect(greetingResponse('Hi, this is "Riley".').instructions).toContain(`"Hi, this is 'Riley'."`);
+    expect(greetingResponse('Be kind.', 'Hi, this is "Riley".').instructions).toContain(
+      `"Hi, this is 'Riley'."`,
+    );
+  });
+
+  it('repeats the persona in greeting and filler instructions, which replace the session ones', () => {
+    const persona = 'Eres Lucía. Responde siempre en español.';
+    const greeting = greetingResponse(persona, 'Hola, soy Lucía.').instructions ?? '';
+    const filler = fillerResponse(persona).instructions ?? '';
+    expect(greeting.startsWith(persona)).toBe(true);
+    expect(filler.startsWith(persona)).toBe(true);
+    expect(filler).toContain(FILLER_LINE);
+    expect(fillerResponse('').instructions?.startsWith('A lookup')).toBe(true);
   });
 });

@@ -14,10 +14,22 @@ export type SessionProfile = Pick<
 /** mu-law 8 kHz both ways: Twilio's frames go to the model and back untouched. */
 const PCMU = { type: 'audio/pcmu' } as const;
 
+/** Turn detection as a profile may store it: barge-in settings included. */
+type ProfileTurnDetection = SessionProfile['turnDetection'] & { interrupt_response?: boolean };
+
+/**
+ * The profile's turn detection as sent: its own barge-in settings (`interrupt_response`, the
+ * VAD threshold and timings) as stored, the API's default (interrupting) made explicit.
+ * `create_response` stays on: the bridge answers the caller through the server's responses.
+ */
+function turnDetectionOf(profile: SessionProfile) {
+  const detection: ProfileTurnDetection = profile.turnDetection;
+  return { ...detection, create_response: true, interrupt_response: detection.interrupt_response ?? true };
+}
+
 /**
  * The `session.update` payload (GA shape) for a call: the profile's persona and voice,
- * mu-law in and out, its turn detection with server-side interruption and auto responses
- * made explicit (barge-in relies on both), transcription, and the tools offered.
+ * mu-law in and out, its turn detection, transcription, and the tools offered.
  */
 export function buildSessionConfig(
   profile: SessionProfile,
@@ -30,7 +42,7 @@ export function buildSessionConfig(
     audio: {
       input: {
         format: PCMU,
-        turn_detection: { ...profile.turnDetection, create_response: true, interrupt_response: true },
+        turn_detection: turnDetectionOf(profile),
         ...(profile.noiseReduction ? { noise_reduction: { type: profile.noiseReduction } } : {}),
         transcription: { model: profile.transcriptionModel, language: profile.language },
       },
@@ -46,7 +58,10 @@ export function buildSessionConfig(
   };
 }
 
-/** Whether the server cancels a response itself when the caller starts speaking. */
+/**
+ * Whether the caller's speech interrupts the agent: the server cancels the response itself,
+ * and the bridge clears what is queued. A profile may turn it off (a noisy line).
+ */
 export function serverInterruptsResponses(config: RealtimeSessionCreateRequest): boolean {
   const detection = config.audio?.input?.turn_detection;
   return detection !== null && detection !== undefined && detection.interrupt_response !== false;
@@ -56,6 +71,7 @@ export function serverInterruptsResponses(config: RealtimeSessionCreateRequest):
 export type ResponsePurpose =
   | 'greeting'
   | 'filler'
+  | 'retry'
   | 'tool_followup'
   | 'dtmf'
   | 'escalation_update'
@@ -67,9 +83,21 @@ function sayExactly(line: string): string {
   return `"${line.replaceAll('"', "'")}"`;
 }
 
-export function greetingResponse(greeting: string): RealtimeResponseCreateParams {
+/**
+ * A response's own `instructions` replace the session's for that response (PROTOCOLS.md
+ * corrections), so a one-off direction repeats the persona first: the agent keeps its name,
+ * manner and language. The direction comes last, where it is read as this response's task.
+ */
+function withPersona(persona: string, direction: string): string {
+  return persona.trim() === '' ? direction : `${persona}\n\n${direction}`;
+}
+
+export function greetingResponse(persona: string, greeting: string): RealtimeResponseCreateParams {
   return {
-    instructions: `The call has just been answered. Greet the caller by saying exactly this, then wait for them: ${sayExactly(greeting)}`,
+    instructions: withPersona(
+      persona,
+      `The call has just been answered. Greet the caller by saying exactly this, then wait for them: ${sayExactly(greeting)}`,
+    ),
     metadata: { purpose: 'greeting' },
   };
 }
@@ -77,9 +105,12 @@ export function greetingResponse(greeting: string): RealtimeResponseCreateParams
 export const FILLER_LINE = 'One moment, I am still looking into that.';
 
 /** A holding line while a slow tool runs; no tools, so it cannot start another call. */
-export function fillerResponse(): RealtimeResponseCreateParams {
+export function fillerResponse(persona: string): RealtimeResponseCreateParams {
   return {
-    instructions: `A lookup is still running. Tell the caller in a few words that you are still working on it, for example ${sayExactly(FILLER_LINE)} Do not answer their question yet.`,
+    instructions: withPersona(
+      persona,
+      `A lookup is still running. Tell the caller in a few words, in the language of this call, that you are still working on it, for example ${sayExactly(FILLER_LINE)} Do not answer their question yet.`,
+    ),
     tool_choice: 'none',
     metadata: { purpose: 'filler' },
   };

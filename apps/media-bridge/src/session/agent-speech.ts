@@ -22,6 +22,7 @@ export interface AgentSpeechDeps {
   send(event: RealtimeClientEvent): boolean;
   /** The live model session's generation (items of older ones cannot be truncated). */
   generation(): number;
+  /** The caller's speech interrupts the agent (the profile's `interrupt_response`). */
   serverInterrupts(): boolean;
   /** When the claim was requested (epoch ms): the start of the set-up latency. */
   claimRequestedAt: number;
@@ -33,7 +34,7 @@ export interface AgentSpeechDeps {
  * The agent's voice on the call: forwards audio deltas to the gateway with a mark every
  * `MARK_INTERVAL_MS` of audio and at the end of each response, learns from mark echoes and
  * play-out time what the caller heard, reacts to barge-in (clear first, then
- * truncate at the heard position, cancel only when needed), and publishes each agent turn as
+ * truncate what carries audio at the heard position), and publishes each agent turn as
  * heard once its fate is known. Measures set-up, turn and barge-in latency.
  */
 export class AgentSpeech {
@@ -108,7 +109,9 @@ export class AgentSpeech {
 
   onSpeechStarted(): void {
     this.callerStoppedAt = undefined;
-    this.bargeIn();
+    // A profile without interruptions keeps the agent talking over noise: the server goes on
+    // with the response, and the caller must hear all of it too.
+    if (this.deps.serverInterrupts()) this.bargeIn();
   }
 
   onSpeechStopped(): void {
@@ -157,15 +160,11 @@ export class AgentSpeech {
         itemId,
         heardMs: playback?.heardMs ?? 0,
         forwardedMs: playback?.forwardedMs ?? 0,
+        generatedMs: this.deps.transcript.findAgent(itemId)?.generatedMs ?? 0,
         truncatable: (playback?.generation ?? generation) === generation,
       };
     });
-    const plan = planBargeIn({
-      items,
-      unplayedAudio: unplayed.length > 0,
-      responseInFlight: this.activeResponseId !== undefined,
-      serverInterrupts: this.deps.serverInterrupts(),
-    });
+    const plan = planBargeIn({ items, unplayedAudio: unplayed.length > 0 });
     if (plan.clear) {
       this.deps.media.sendControl({ type: 'clear' });
       const reactionMs = performance.now() - started;
@@ -184,7 +183,6 @@ export class AgentSpeech {
         audio_end_ms: audioEndMs,
       });
     }
-    if (plan.cancel) this.deps.send({ type: 'response.cancel' });
     this.deps.gate.drop('filler');
     for (const item of items) {
       const turn = this.deps.transcript.agent(item.itemId);
@@ -193,7 +191,7 @@ export class AgentSpeech {
       this.maybePublish(turn);
     }
     this.deps.logger.info(
-      { items: plan.truncations, cleared: plan.clear, cancelled: plan.cancel },
+      { items: plan.truncations, cleared: plan.clear },
       'barge-in: caller interrupted the agent',
     );
     this.deps.onPlayback();

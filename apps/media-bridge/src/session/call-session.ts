@@ -182,6 +182,7 @@ export class CallSession {
       metrics: deps.metrics,
       logger: this.log,
       fillerAfterMs: profile.toolFillerAfterMs,
+      persona: profile.instructions,
       agentSilent: () => !this.gate.inFlight && this.tracker.idle,
     });
     this.dtmf = new DtmfCollector(deps.settings.dtmfCollectMs, (digits) => this.input.keypad(digits));
@@ -201,6 +202,7 @@ export class CallSession {
       responseStarted: () => {
         this.callerAwaitsAnswer = false;
       },
+      retryTurn: () => this.gate.request(purposeResponse('retry')),
     });
   }
 
@@ -351,7 +353,7 @@ export class CallSession {
       if (plan.respond) this.gate.request(purposeResponse('resume'));
       return;
     }
-    this.gate.request(greetingResponse(this.deps.profile.greeting));
+    this.gate.request(greetingResponse(this.deps.profile.instructions, this.deps.profile.greeting));
   }
 
   private onReplaced(reason: ReplaceReason, gapMs: number): void {

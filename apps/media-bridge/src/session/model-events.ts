@@ -22,7 +22,12 @@ export interface ModelEventTargets {
   callerSpeaking(speaking: boolean): void;
   /** A response started (the caller's last turn is being answered). */
   responseStarted(): void;
+  /** A response the server made for the caller's turn failed: ask for it once more. */
+  retryTurn(): void;
 }
+
+/** What the record shows for a caller turn whose transcription failed: it happened, words unknown. */
+const UNTRANSCRIBED_CALLER_LINE = '[not transcribed]';
 
 /**
  * Routes each server event of the live model session to the part of the call that acts on
@@ -31,13 +36,22 @@ export interface ModelEventTargets {
  */
 export function createModelEventRouter(t: ModelEventTargets): (event: ServerEvent) => void {
   const onResponseDone = ({ response }: ServerEventOf<'response.done'>) => {
+    const failed = response.status === 'failed';
     t.speech.onResponseDone(response.id);
-    t.gate.onDone(response.status === 'failed');
+    const retrying = t.gate.onDone(failed);
     t.tools.onResponseDone(response.id);
     t.endCall.onResponseDone(response.id);
     if (response.usage) t.events.usage(response.id, response.usage);
-    if (response.status === 'failed') {
-      t.logger.warn({ responseId: response.id, details: response.status_details }, 'model response failed');
+    if (failed || response.status === 'incomplete') {
+      // Failed: the caller heard nothing and is owed the answer, so it is asked for again (ours
+      // by the gate, with back-off; the server's once). Incomplete (out of tokens, filtered):
+      // what was said stands, and asking again would most likely end the same way.
+      t.metrics.modelErrors.labels(failed ? 'response_failed' : 'response_incomplete').inc();
+      t.logger.warn(
+        { responseId: response.id, status: response.status, details: response.status_details },
+        failed ? 'model response failed' : 'model response incomplete',
+      );
+      if (failed && !retrying) t.retryTurn();
     }
   };
 
@@ -55,6 +69,12 @@ export function createModelEventRouter(t: ModelEventTargets): (event: ServerEven
         t.transcript.callerCommitted(event.item_id);
         return;
       case 'conversation.item.input_audio_transcription.completed': {
+        // Transcription runs beside the response and lands after it started; the turn keeps
+        // its place (the commit) in the record. Silence (an idle timeout) is no caller line.
+        if (event.transcript.trim() === '') {
+          t.transcript.callerUntranscribed(event.item_id);
+          return;
+        }
         const turn = t.transcript.callerTranscribed(event.item_id, event.transcript);
         t.events.transcriptTurn({
           itemId: turn.itemId,
@@ -65,9 +85,20 @@ export function createModelEventRouter(t: ModelEventTargets): (event: ServerEven
         });
         return;
       }
-      case 'conversation.item.input_audio_transcription.failed':
-        t.logger.warn({ itemId: event.item_id }, 'caller transcription failed');
+      case 'conversation.item.input_audio_transcription.failed': {
+        // The model heard the caller and answers; only the record lacks the words.
+        const turn = t.transcript.callerUntranscribed(event.item_id);
+        t.metrics.modelErrors.labels('transcription_failed').inc();
+        t.logger.warn({ itemId: event.item_id, error: event.error }, 'caller transcription failed');
+        t.events.transcriptTurn({
+          itemId: turn.itemId,
+          role: 'caller',
+          text: UNTRANSCRIBED_CALLER_LINE,
+          interrupted: false,
+          startedAt: turn.at.toISOString(),
+        });
         return;
+      }
       case 'response.created':
         t.responseStarted();
         t.gate.onCreated(event.response.metadata?.purpose !== undefined);

@@ -63,13 +63,20 @@ export class ResponseGate {
     if (ours) this.lastSent = undefined;
   }
 
-  /** The response in flight is done; `failed` when the server gave up on it. */
-  onDone(failed = false): void {
+  /**
+   * The response in flight is done; `failed` when the server gave up on it. Returns true when
+   * it was a request of ours that failed (it is retried here).
+   */
+  onDone(failed = false): boolean {
     const answered = this.answering;
     this.answering = undefined;
     this.state = 'idle';
-    if (failed && answered) this.retryLater(answered);
-    else this.pump();
+    if (failed && answered) {
+      this.retryLater(answered);
+      return true;
+    }
+    this.pump();
+    return false;
   }
 
   /** The server refused our `response.create` because another response is active. */

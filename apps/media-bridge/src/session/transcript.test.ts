@@ -9,6 +9,7 @@ describe('cutToHeard', () => {
     expect(cutToHeard(text, 590, 1_000)).toBe('one two three four five');
     expect(cutToHeard(text, 0, 1_000)).toBe('');
     expect(cutToHeard(text, 100, 0)).toBe(text);
+    expect(cutToHeard(text, 0, 0)).toBe('');
   });
 });
 

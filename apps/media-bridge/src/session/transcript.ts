@@ -1,10 +1,12 @@
 import type { ConversationItem } from 'openai/resources/realtime/realtime';
 
-/** A caller utterance (its text arrives with the transcription). */
+/** A caller utterance (its text arrives with the transcription, some time after the turn). */
 export interface CallerTurn {
   kind: 'caller';
   itemId: string;
   text: string | undefined;
+  /** Its transcription has not come back yet (neither words nor a failure). */
+  awaitingText: boolean;
   at: Date;
 }
 
@@ -48,8 +50,9 @@ export type TranscriptEntry = CallerTurn | AgentTurn | TextInput | ToolExchange;
  * down, so a half-heard word is dropped). Honest enough for a record, and never overstates.
  */
 export function cutToHeard(text: string, heardMs: number, totalMs: number): string {
-  if (totalMs <= 0 || heardMs >= totalMs) return text;
+  // Nothing heard is nothing said, even of an item cut off before it had any audio.
   if (heardMs <= 0) return '';
+  if (totalMs <= 0 || heardMs >= totalMs) return text;
   const words = text.split(/\s+/).filter(Boolean);
   return words.slice(0, Math.floor((words.length * heardMs) / totalMs)).join(' ');
 }
@@ -74,11 +77,12 @@ export class Transcript {
   private readonly callers = new Map<string, CallerTurn>();
   private readonly agents = new Map<string, AgentTurn>();
   private readonly tools = new Map<string, ToolExchange>();
+  private readonly textWaiters = new Set<() => void>();
 
   callerCommitted(itemId: string): CallerTurn {
     let turn = this.callers.get(itemId);
     if (!turn) {
-      turn = { kind: 'caller', itemId, text: undefined, at: new Date() };
+      turn = { kind: 'caller', itemId, text: undefined, awaitingText: true, at: new Date() };
       this.callers.set(itemId, turn);
       this.entries.push(turn);
     }
@@ -88,7 +92,42 @@ export class Transcript {
   callerTranscribed(itemId: string, text: string): CallerTurn {
     const turn = this.callerCommitted(itemId);
     turn.text = text;
+    this.textSettled(turn);
     return turn;
+  }
+
+  /** The transcription failed, or found no words: the turn stays without text. */
+  callerUntranscribed(itemId: string): CallerTurn {
+    const turn = this.callerCommitted(itemId);
+    this.textSettled(turn);
+    return turn;
+  }
+
+  /**
+   * Resolves once every caller turn so far has its transcription back (words or a failure),
+   * or after `timeoutMs`: transcription lands after the model has started answering, so what
+   * is handed on at once (a hand-off) would otherwise miss the caller's last words.
+   */
+  transcribed(timeoutMs: number): Promise<void> {
+    const settled = () => ![...this.callers.values()].some((turn) => turn.awaitingText);
+    if (settled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.textWaiters.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (settled()) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.textWaiters.add(check);
+    });
+  }
+
+  private textSettled(turn: CallerTurn): void {
+    turn.awaitingText = false;
+    for (const check of [...this.textWaiters]) check();
   }
 
   agent(itemId: string): AgentTurn {

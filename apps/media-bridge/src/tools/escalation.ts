@@ -14,6 +14,9 @@ import type { Transcript } from '../session/transcript.js';
 import { escalateArgumentsSchema } from './system-tools.js';
 import { toolFailure } from './tool-caller.js';
 
+/** Longest wait for the caller's last words to be transcribed before a hand-off goes out (ms). */
+const HANDOFF_TRANSCRIPT_WAIT_MS = 2_000;
+
 export interface EscalationDeps {
   nc: NatsConnection;
   outbox: JetStreamOutbox;
@@ -58,6 +61,8 @@ export class Escalations {
     }
     const escalationId = `${this.deps.callSid}:${toolCallId}`;
     this.follow();
+    // The caller's last words are transcribed beside the model's answer: wait for them (bounded).
+    await this.deps.transcript.transcribed(HANDOFF_TRANSCRIPT_WAIT_MS);
     const stored = this.deps.outbox.publishEscalationRequested({
       escalationId,
       callSid: this.deps.callSid,

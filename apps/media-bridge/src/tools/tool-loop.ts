@@ -32,6 +32,8 @@ export interface ToolLoopDeps {
   logger: Logger;
   /** Say a holding line when a tool has not answered after this long; null: never. */
   fillerAfterMs: number | null;
+  /** The profile's instructions: the holding line is said in its persona and language. */
+  persona: string;
   /** Nothing is being said or queued to be said. */
   agentSilent(): boolean;
 }
@@ -191,7 +193,7 @@ export class ToolLoop {
         return;
       }
       batch.fillerSaid = true;
-      this.deps.gate.request(fillerResponse());
+      this.deps.gate.request(fillerResponse(this.deps.persona));
     };
     batch.fillerTimer = setTimeout(check, after);
   }

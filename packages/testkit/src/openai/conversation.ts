@@ -14,6 +14,10 @@ export interface FakeItem {
   audio: boolean;
   /** Assistant audio produced so far (ms): the upper bound of a truncate. */
   audioMs: number;
+  /** Input audio: whether its transcription is known yet (it arrives after the item). */
+  transcribed?: boolean;
+  /** Silence committed by `idle_timeout_ms` rather than caller speech. */
+  idle?: boolean;
   truncatedAtMs?: number;
   callId?: string;
   name?: string;
@@ -34,7 +38,7 @@ export function itemToWire(item: FakeItem): Record<string, unknown> {
         ? { type: 'output_audio', transcript: item.text }
         : { type: 'output_text', text: item.text }
       : item.audio
-        ? { type: 'input_audio', transcript: item.status === 'completed' ? item.text : null }
+        ? { type: 'input_audio', transcript: item.transcribed ? item.text : null }
         : { type: 'input_text', text: item.text };
   return { ...base, role: item.role, content: [part] };
 }
@@ -111,16 +115,18 @@ export class Conversation {
     return { id, type: 'message', role: input.role, status: 'completed', text, audio: false, audioMs: 0 };
   }
 
-  /** `conversation.item.truncate`: assistant audio only, never past what was produced. */
+  /**
+   * `conversation.item.truncate`: only assistant items that already carry audio (a function
+   * call, a user item, or an assistant item announced but without audio yet is refused with
+   * `unsupported_content_type`, as livekit/agents #6157 captured), never past the audio produced
+   * (the API reference: "If audio_end_ms is greater than the actual audio duration, the server
+   * will respond with an error"; message as in twilio-samples speech-assistant issue #45).
+   */
   truncate(itemId: string, contentIndex: number, audioEndMs: number): FakeItem | ApiError {
     const item = this.byId.get(itemId);
     if (!item) return invalidRequest('item_not_found', `Item with item_id '${itemId}' not found.`, 'item_id');
-    if (item.type !== 'message' || item.role !== 'assistant' || !item.audio) {
-      return invalidRequest(
-        'invalid_value',
-        'Only assistant messages with audio can be truncated.',
-        'item_id',
-      );
+    if (item.type !== 'message' || item.role !== 'assistant' || !item.audio || item.audioMs === 0) {
+      return invalidRequest('unsupported_content_type', 'Only model output audio messages can be truncated');
     }
     if (contentIndex !== 0)
       return invalidRequest('invalid_value', 'Content index out of range.', 'content_index');

@@ -7,11 +7,17 @@ import { quotedLine, type ReplyTrigger, type ScriptPlayer } from './script.js';
 export interface ResponderHost {
   readonly conversation: Conversation;
   readonly script: ScriptPlayer;
+  /** The session's instructions now (in force for a response that brings none of its own). */
+  instructions(): string;
   pacing(): ResponsePacing;
   /** Extra delay for the next response (test controls), consumed once. */
   takeDelay(): number;
   send(type: string, payload: Record<string, unknown>): boolean;
   inputTokens(): number;
+  /** Input audio received so far (ms): where a response starts on the caller's timeline. */
+  inputPosition(): number;
+  /** A response ended, having started at `startedAtInputMs` and produced `audioMs` of audio. */
+  responseEnded(startedAtInputMs: number, audioMs: number): void;
   notify(): void;
   /** Supplies the bytes of each audio delta from the generated chunk (benchmark markers). */
   outputAudio?(chunk: Buffer): Buffer;
@@ -20,12 +26,21 @@ export interface ResponderHost {
 const FILLER_WHEN_NO_LINE = 'One moment.';
 
 /**
+ * What `rate_limits.updated` reports: an account far from its limits, spending what each
+ * response used. The real API sends it around every response (PROTOCOLS.md corrections; the
+ * SDK's `RateLimitsUpdatedEvent`); the fake sends it right after each `response.done`.
+ */
+const REQUESTS_PER_MINUTE = 10_000;
+const TOKENS_PER_MINUTE = 2_000_000;
+
+/**
  * Creates responses: decides what the fake says from the inputs since the last response
  * (function outputs, a text item, a caller turn) or a quoted line in the instructions.
  */
 export class Responder {
   readonly runs: ResponseRun[] = [];
   private pendingInputs: FakeItem[] = [];
+  private tokensSpent = 0;
 
   constructor(private readonly host: ResponderHost) {}
 
@@ -45,8 +60,13 @@ export class Responder {
 
   start(trigger: ReplyTrigger, params?: ResponseParams): void {
     this.pendingInputs = [];
+    // A response's own instructions replace the session's for that response (PROTOCOLS.md
+    // corrections): the persona they lack is lost for it.
+    const instructions = params?.instructions ?? this.host.instructions();
     let reply = this.host.script.replyTo(trigger);
-    if (params?.tool_choice === 'none') reply = { say: reply.say ?? FILLER_WHEN_NO_LINE };
+    if (params?.tool_choice === 'none')
+      reply = { ...reply, say: reply.say ?? FILLER_WHEN_NO_LINE, calls: [] };
+    if (reply.say !== undefined) reply = { ...reply, say: this.host.script.speak(reply.say, instructions) };
     const pacing = this.host.pacing();
     const run = new ResponseRun(
       {
@@ -59,10 +79,38 @@ export class Responder {
           : {}),
       },
       { ...pacing, firstOutputDelayMs: pacing.firstOutputDelayMs + this.host.takeDelay() },
-      params?.metadata ?? null,
+      { metadata: params?.metadata ?? null, instructions },
     );
     this.runs.push(run);
-    void run.run(reply).finally(() => this.host.notify());
+    const startedAt = this.host.inputPosition();
+    void run
+      .run(reply)
+      .then((done) => {
+        this.host.responseEnded(startedAt, run.audioMs);
+        if (done) this.reportRateLimits(run);
+      })
+      .finally(() => this.host.notify());
+  }
+
+  private reportRateLimits(run: ResponseRun): void {
+    this.tokensSpent += run.totalTokens;
+    const requests = this.runs.length;
+    this.host.send('rate_limits.updated', {
+      rate_limits: [
+        {
+          name: 'requests',
+          limit: REQUESTS_PER_MINUTE,
+          remaining: Math.max(1, REQUESTS_PER_MINUTE - requests),
+          reset_seconds: 0.006 * requests,
+        },
+        {
+          name: 'tokens',
+          limit: TOKENS_PER_MINUTE,
+          remaining: Math.max(1, TOKENS_PER_MINUTE - this.tokensSpent),
+          reset_seconds: Math.round(this.tokensSpent * 0.03) / 1_000,
+        },
+      ],
+    });
   }
 
   private triggerFor(params: ResponseParams | undefined): ReplyTrigger {
@@ -83,6 +131,7 @@ export class Responder {
     }
     const last = this.pendingInputs.filter((i) => i.type === 'message').at(-1);
     if (!last) return { kind: 'none' };
+    if (last.idle) return { kind: 'idle_timeout', itemId: last.id };
     if (last.audio) return { kind: 'caller', transcript: last.text, itemId: last.id };
     return { kind: 'text', role: last.role ?? 'user', text: last.text, itemId: last.id };
   }

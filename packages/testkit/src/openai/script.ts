@@ -18,6 +18,18 @@ export interface ScriptedCall {
 export interface ScriptReply {
   say?: string;
   calls?: readonly ScriptedCall[];
+  /**
+   * Milliseconds between announcing the spoken item (`response.output_item.added`) and its
+   * first audio: the window in which the item exists but has no audio yet (livekit/agents
+   * #6157 shows the real server's event order in that window).
+   */
+  audioAfterMs?: number;
+  /**
+   * How the response ends when it is not allowed to complete (a fault): `failed` produces no
+   * output and ends with a server error; `incomplete` stops half way through the line, as
+   * `max_output_tokens` does (`RealtimeResponseStatus` in the SDK's realtime.d.ts).
+   */
+  end?: 'failed' | 'incomplete';
 }
 
 /** What made the fake respond. */
@@ -29,6 +41,8 @@ export type ReplyTrigger =
       outputs: ReadonlyArray<{ callId: string; name: string; output: string; parsed: unknown }>;
     }
   | { kind: 'instructions'; instructions: string; line: string }
+  /** `idle_timeout_ms` passed without speech: the server committed the silence and answers it. */
+  | { kind: 'idle_timeout'; itemId: string }
   | { kind: 'none' };
 
 export type RuleCondition =
@@ -51,15 +65,37 @@ export interface FakeRealtimeScript {
   rules?: readonly ScriptRule[];
   /** Said when no rule matches (default "Okay."). */
   defaultReply?: ScriptReply;
+  /**
+   * How the persona in force says a line, given the instructions in force for the response
+   * (a response's own `instructions` replace the session's: PROTOCOLS.md corrections). E.g.
+   * the line in the language those instructions ask for. Default: the line as it is.
+   */
+  speakAs?: (line: string, instructions: string) => string;
+  /**
+   * Caller utterances (by index, from 0) whose input transcription fails
+   * (`conversation.item.input_audio_transcription.failed`); the model still hears them.
+   */
+  transcriptionFails?: (index: number) => boolean;
 }
 
 export const DEFAULT_REPLY: ScriptReply = { say: 'Okay.' };
 
-/** A quoted line in response instructions (`Say exactly: "Hello!"`): the fake speaks it verbatim. */
-const QUOTED_LINE = /["“]([^"”]{1,2000})["”]/;
+/**
+ * A quoted line in response instructions (`Say exactly: "Hello!"`): the fake speaks it. The
+ * last one counts: a response's own direction follows the persona it repeats.
+ */
+const QUOTED_LINE = /["“]([^"”]{1,2000})["”]/g;
 
 export function quotedLine(instructions: string | undefined): string | undefined {
-  return instructions ? QUOTED_LINE.exec(instructions)?.[1] : undefined;
+  if (!instructions) return undefined;
+  return [...instructions.matchAll(QUOTED_LINE)].at(-1)?.[1];
+}
+
+/** One caller utterance as the fake model takes it. */
+export interface CallerUtterance {
+  /** What the model "heard" (it answers this even when transcription fails). */
+  transcript: string;
+  transcriptionFails: boolean;
 }
 
 function matches(matcher: Matcher, text: string): boolean {
@@ -97,11 +133,17 @@ export class ScriptPlayer {
     this.fired.clear();
   }
 
-  nextCallerTranscript(): string {
+  nextCallerUtterance(): CallerUtterance {
     const index = this.callerIndex++;
     const source = this.script.callerTranscripts;
-    if (typeof source === 'function') return source(index);
-    return source?.[index] ?? `(caller utterance ${index + 1})`;
+    const transcript =
+      typeof source === 'function' ? source(index) : (source?.[index] ?? `(caller utterance ${index + 1})`);
+    return { transcript, transcriptionFails: this.script.transcriptionFails?.(index) ?? false };
+  }
+
+  /** The line as the persona in force says it. */
+  speak(line: string, instructions: string): string {
+    return this.script.speakAs?.(line, instructions) ?? line;
   }
 
   /** The reply to a trigger: an instructions line is spoken as is; otherwise the first matching rule. */

@@ -31,6 +31,8 @@ export interface SessionHost {
   readonly hooks: FakeRealtimeHooks;
   readonly script: ScriptPlayer;
   readonly minSpeechMs: number;
+  /** Delay of each input transcription after its commit (ms). */
+  readonly transcriptionDelayMs: number;
   pacing(): ResponsePacing;
   /** Extra delay of the next response, set server-wide (consumed once). */
   takeResponseDelay(): number;
