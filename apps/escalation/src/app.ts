@@ -17,6 +17,7 @@ import { describeFailure } from './failures.js';
 import { startIntakeConsumer } from './intake/consumer.js';
 import { createRequestHandler, type RequestHandler } from './intake/handle-request.js';
 import { createEscalationMetrics, type EscalationMetrics } from './metrics.js';
+import { createNatsAnnouncements } from './routing/announcement.js';
 import type { HandoffContext } from './routing/context.js';
 import { createQueueServer, type QueueServer } from './routing/queue-server.js';
 import { releaseStaleDials } from './routing/stale-dials.js';
@@ -38,6 +39,7 @@ export type EscalationAppConfig = Pick<
   | 'HOLD_PAUSE_SECONDS'
   | 'INTAKE_MAX_BACKOFF_MS'
   | 'INTAKE_CONCURRENCY'
+  | 'ANNOUNCEMENT_WAIT_MS'
 >;
 
 /** The connections and settings the app is built on; tests pass real ones or fakes alike. */
@@ -83,6 +85,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
   const ctx: HandoffContext = {
     db: deps.db,
     callControl: deps.callControl,
+    announcements: createNatsAnnouncements(deps.nc, await jetstreamManager(deps.nc), logger),
     publisher: createStatusPublisher({
       outbox,
       logger,
@@ -96,6 +99,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
       callbackEtaMinutes: config.CALLBACK_ETA_MINUTES,
       holdMusicUrl: config.HOLD_MUSIC_URL,
       holdPauseSeconds: config.HOLD_PAUSE_SECONDS,
+      announcementWaitMs: config.ANNOUNCEMENT_WAIT_MS,
     },
     logger,
     now,

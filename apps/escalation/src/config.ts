@@ -29,6 +29,11 @@ export const escalationConfigSchema = z.object({
   HOLD_PAUSE_SECONDS: intVariable(20, 1, 600),
   /** Upper bound of the redelivery backoff of escalation requests that failed transiently. */
   INTAKE_MAX_BACKOFF_MS: intVariable(30_000, 100, 3_600_000),
+  /**
+   * Longest wait, once a human is reserved, for the media-bridge to say the agent's hand-off
+   * line has played before the call is moved anyway (moving it cuts off unplayed audio).
+   */
+  ANNOUNCEMENT_WAIT_MS: intVariable(8_000, 0, 60_000),
   /** Escalation requests handled at once by one instance. */
   INTAKE_CONCURRENCY: intVariable(4, 1, 64),
 });

@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import {
   encodeJson,
+  escalationAnnouncedSchema,
   escalationRequestedSchema,
   escalationStatusSchema,
   subjects,
@@ -8,7 +9,7 @@ import {
 import { migrationsFolder } from '@voice/shared/db';
 import { jetstream, publishContract, STREAMS } from '@voice/shared/nats';
 import { useTestInfra } from '@voice/testkit/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BridgeHarness, startBridgeHarness, TEST_GREETING } from './support/bridge-harness.js';
 import { FakeGatewayCall } from './support/fake-gateway.js';
 
@@ -109,9 +110,23 @@ describe('escalate_to_human', () => {
       escalationId,
     );
     expect(again.duplicate).toBe(true);
-    expect((await jsm.streams.info(STREAMS.escalations.name)).state.messages).toBe(1);
 
     await call.waitForPlaybackIdle();
+    // The connecting line played to its last mark: the escalation service may move the call now.
+    const announced = await vi.waitFor(async () => {
+      const fact = await jsm.streams.getMessage(STREAMS.escalations.name, {
+        last_by_subj: subjects.escalationAnnounced(call.claim.callSid),
+      });
+      if (!fact) throw new Error('no hand-off fact yet');
+      return fact;
+    });
+    expect(announced.header.get('Nats-Msg-Id')).toBe(`${escalationId}:announced`);
+    expect(escalationAnnouncedSchema.parse(announced.json())).toMatchObject({
+      escalationId,
+      callSid: call.claim.callSid,
+    });
+    // The request once (the repeat was dropped) and the hand-off fact.
+    expect((await jsm.streams.info(STREAMS.escalations.name)).state.messages).toBe(2);
     const before = call.heardMs;
     const js = jetstream(harness.nc);
     for (const [n, status] of (['dialing', 'callback_scheduled'] as const).entries()) {

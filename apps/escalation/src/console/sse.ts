@@ -92,6 +92,8 @@ export function subscribeConsoleFeed(
         if (request.ok) hub.broadcast({ escalationId: request.value.escalationId, status: 'received' });
         return;
       }
+      // Other facts on `escalations.>` (the agent's hand-off line heard) change no page.
+      if (!msg.subject.startsWith('escalations.status.')) return;
       const status = decodeJson(escalationStatusSchema, msg.data, 'escalation status');
       if (status.ok) hub.broadcast({ escalationId: status.value.escalationId, status: status.value.status });
       else log.debug({ subject: msg.subject }, 'console feed skipped a malformed message');

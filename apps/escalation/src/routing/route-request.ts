@@ -3,6 +3,7 @@ import { type Escalation, lockEscalation, otherOwnerOfCall, updateEscalation } f
 import type { HandoffContext } from './context.js';
 import { dialReserved } from './dial-reserved.js';
 import { type Fallback, fallBackAtIntake } from './fallback.js';
+import { afterHandOffLine } from './hand-off-line.js';
 import { reserveHuman } from './reserve-human.js';
 
 /** Where routing a request left it. `moved_on`: another step already took it further. */
@@ -16,8 +17,8 @@ type Claim =
 
 /**
  * Routes a persisted request, resuming from whatever its stored row says was already done:
- * received → routing (claims the call) → a human reserved → the call moved (`dialing`), or
- * nobody free → the profile's fallback. Transient failures are thrown (the intake retries
+ * received → routing (claims the call) → a human reserved → the agent's hand-off line heard
+ * (or its bound passed) → the call moved (`dialing`), or nobody free → the profile's fallback. Transient failures are thrown (the intake retries
  * and resumes here); permanent ones end as `failed` with the agent told.
  */
 export async function routeEscalation(
@@ -37,6 +38,7 @@ export async function routeEscalation(
       });
       return 'superseded';
     case 'reserved':
+      await afterHandOffLine(ctx, claim.escalation);
       return dialReserved(ctx, claim.escalation);
     case 'claimed':
       break;
@@ -64,8 +66,11 @@ export async function routeEscalation(
     case 'moved_on':
       return 'moved_on';
     case 'reserved':
+      await afterHandOffLine(ctx, reserved.escalation);
       return dialReserved(ctx, reserved.escalation);
     case 'nobody_free':
+      // The queue fallback moves the call too; a call-back leaves the agent on the line.
+      if (fallback === 'queue') await afterHandOffLine(ctx, reserved.escalation);
       return fallBackAtIntake(ctx, reserved.escalation, fallback);
   }
 }

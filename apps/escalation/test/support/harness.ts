@@ -34,6 +34,8 @@ export const TEST_CONFIG: EscalationAppConfig = {
   HOLD_PAUSE_SECONDS: 20,
   INTAKE_MAX_BACKOFF_MS: 1_000,
   INTAKE_CONCURRENCY: 4,
+  // No media-bridge here to say the hand-off line was heard: tests of that wait set a bound.
+  ANNOUNCEMENT_WAIT_MS: 0,
 };
 
 export interface HarnessOptions {

@@ -122,7 +122,10 @@ export class CallSession {
         attempts: deps.settings.modelConnectAttempts,
       },
       {
-        onEvent: (event) => this.onModelEvent(event),
+        onEvent: (event) => {
+          this.onModelEvent(event);
+          this.escalations.onModelEvent(event);
+        },
         onAudioDelta: (delta) => this.speech.onAudioDelta(delta),
         sessionConfig: () => this.offer.config,
         replayItems: () => this.transcript.replayItems(),
@@ -150,7 +153,10 @@ export class CallSession {
       generation: () => this.link.generation,
       serverInterrupts: () => serverInterruptsResponses(this.offer.config),
       claimRequestedAt: Date.parse(claim.requestedAt),
-      onPlayback: () => this.endCall.onPlayback(),
+      onPlayback: () => {
+        this.endCall.onPlayback();
+        this.escalations.onPlayback();
+      },
     });
     this.escalations = new Escalations({
       nc: deps.nc,
@@ -160,6 +166,7 @@ export class CallSession {
       caller: claim.from,
       transcript: this.transcript,
       logger: this.log,
+      playbackIdle: () => this.tracker.idle,
       onUpdate: (status) => this.input.escalationUpdate(status),
     });
     this.tools = new ToolLoop({

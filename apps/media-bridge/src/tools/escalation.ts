@@ -4,13 +4,17 @@ import {
   decodeJson,
   type EscalationStatus,
   type EscalationStatusValue,
+  encodeJson,
+  escalationAnnouncedSchema,
   escalationStatusSchema,
   subjects,
   type ToolResponse,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import type { JetStreamOutbox } from '@voice/shared/nats';
+import type { ServerEvent } from '../model/server-events.js';
 import type { Transcript } from '../session/transcript.js';
+import { AnnouncementWatch } from './announcement.js';
 import { escalateArgumentsSchema } from './system-tools.js';
 import { toolFailure } from './tool-caller.js';
 
@@ -25,6 +29,8 @@ export interface EscalationDeps {
   caller: string;
   transcript: Transcript;
   logger: Logger;
+  /** Nothing forwarded is still waiting to be played. */
+  playbackIdle(): boolean;
   /** A status the caller must hear about (call-back, queue, failure, no answer). */
   onUpdate(status: EscalationStatus): void;
 }
@@ -45,13 +51,31 @@ const MAX_HANDOFF_TURNS = 500;
  * `escalate_to_human`: publishes the hand-off request to JetStream (message id
  * `${callSid}:${toolCallId}`, so a retry never transfers twice), tells the model to say one
  * short line, and follows the escalation's status so the caller hears about a call-back or a
- * queue. The escalation service moves the call itself when a human answers.
+ * queue. Once that line has played, `escalations.announced.<callSid>` tells the escalation
+ * service it may move the call without cutting the agent off.
  */
 export class Escalations {
   private subscription: Subscription | undefined;
   private readonly seenEvents = new Set<string>();
+  private readonly announcement: AnnouncementWatch;
 
-  constructor(private readonly deps: EscalationDeps) {}
+  constructor(private readonly deps: EscalationDeps) {
+    this.announcement = new AnnouncementWatch({
+      playbackIdle: () => deps.playbackIdle(),
+      announced: (escalationId) => this.publishAnnounced(escalationId),
+    });
+  }
+
+  /** Model events: the response after the tool answer is the hand-off line. */
+  onModelEvent(event: ServerEvent): void {
+    if (event.type === 'response.created') this.announcement.onResponseCreated(event.response.id);
+    else if (event.type === 'response.done') this.announcement.onResponseDone(event.response.id);
+  }
+
+  /** A mark was acknowledged (or audio cleared). */
+  onPlayback(): void {
+    this.announcement.onPlayback();
+  }
 
   async request(toolCallId: string, args: unknown): Promise<ToolResponse> {
     const parsed = escalateArgumentsSchema.safeParse(args);
@@ -84,6 +108,7 @@ export class Escalations {
     ]);
     clearTimeout(timer);
     this.deps.logger.info({ escalationId, priority: parsed.data.priority, waited }, 'escalation requested');
+    this.announcement.expect(escalationId);
     return {
       ok: true,
       replayed: false,
@@ -97,8 +122,25 @@ export class Escalations {
   }
 
   close(): void {
+    this.announcement.close();
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+  }
+
+  private publishAnnounced(escalationId: string): void {
+    const { callSid } = this.deps;
+    const fact = { escalationId, callSid, at: new Date().toISOString() };
+    this.deps.logger.info({ escalationId }, 'hand-off line heard');
+    this.deps.outbox
+      .publish(
+        subjects.escalationAnnounced(callSid),
+        encodeJson(escalationAnnouncedSchema, fact),
+        `${escalationId}:announced`,
+      )
+      .catch((error: unknown) =>
+        // The escalation service moves the call after its bound anyway.
+        this.deps.logger.warn({ err: error, escalationId }, 'hand-off line fact not published'),
+      );
   }
 
   private follow(): void {

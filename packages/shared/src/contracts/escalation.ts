@@ -58,3 +58,17 @@ export const escalationStatusSchema = z.object({
   at: isoDateTimeSchema,
 });
 export type EscalationStatus = z.infer<typeof escalationStatusSchema>;
+
+/**
+ * media-bridge → escalation worker (`subjects.escalationAnnounced(callSid)`, JetStream
+ * `ESCALATIONS`, message id `${escalationId}:announced`): the caller has heard the agent's
+ * hand-off line: it played to its last mark, or the caller cut in. A REST `calls(sid).update` replaces the call's
+ * TwiML at once and drops the stream's unplayed audio (PROTOCOLS.md, corrections of
+ * 2026-12-02), so the worker moves the call only after this, or after its bound.
+ */
+export const escalationAnnouncedSchema = z.object({
+  escalationId: z.string().min(1).max(200),
+  callSid: callSidSchema,
+  at: isoDateTimeSchema,
+});
+export type EscalationAnnounced = z.infer<typeof escalationAnnouncedSchema>;

@@ -18,6 +18,8 @@ export const subjects = {
   /** escalation worker → JetStream `ESCALATIONS` → media-bridge (core subscription) and recorder. */
   escalationStatus: (callSid: CallSid) => `escalations.status.${callSid}`,
   escalationStatusAll: 'escalations.status.>',
+  /** media-bridge → JetStream `ESCALATIONS` → escalation worker: the hand-off line was heard. */
+  escalationAnnounced: (callSid: CallSid) => `escalations.announced.${callSid}`,
 } as const;
 
 export const queueGroups = {

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { AppError, UnavailableError } from '../errors/index.js';
+import { type RateLimitRetry, RateLimitRetryingClient } from './rate-limit.js';
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
@@ -9,14 +10,16 @@ export interface TwilioClientOptions {
   /** Replaces `https://api.twilio.com` (tests and the demo point it at the local fake). */
   apiBaseUrl?: string | undefined;
   timeoutMs?: number;
+  /** How requests Twilio answers 429 are repeated (default `DEFAULT_RATE_LIMIT_RETRY`). */
+  rateLimitRetry?: RateLimitRetry;
 }
 
-/** The official REST client, optionally pointed at another base URL. */
+/** The official REST client, optionally pointed at another base URL; it waits out 429s. */
 export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
+  const timeout = options.timeoutMs ?? 10_000;
   const client = twilio(options.accountSid, options.authToken, {
-    timeout: options.timeoutMs ?? 10_000,
-    autoRetry: true,
-    maxRetries: 3,
+    timeout,
+    httpClient: new RateLimitRetryingClient({ timeout }, options.rateLimitRetry),
   });
   if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl.replace(/\/$/, '');
   return client;
@@ -37,7 +40,8 @@ export interface CallControl {
 const CALL_GONE_CODES = new Set([20404, 21220]);
 
 function mapRestError(error: unknown, action: string, callSid: string): Error {
-  const status = (error as { status?: number }).status;
+  // A 429 still here has outlasted the client's repeats: transient, like a 5xx.
+  const status = error instanceof twilio.RestException ? error.status : undefined;
   const code = (error as { code?: number | string }).code;
   if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
     return new AppError(
@@ -57,7 +61,7 @@ export function createCallControl(client: TwilioClient): CallControl {
       try {
         await client.calls(callSid).update({ status: 'completed' });
       } catch (error) {
-        if (CALL_GONE_CODES.has(Number((error as { code?: unknown }).code))) return;
+        if (error instanceof twilio.RestException && CALL_GONE_CODES.has(error.code ?? 0)) return;
         throw mapRestError(error, 'hangup', callSid);
       }
     },

@@ -42,4 +42,35 @@ describe('FakeTwilioRestApi', () => {
       status: 503,
     });
   });
+
+  it("answers 429 with Twilio's error body (20429, more_info) and an optional Retry-After", async () => {
+    const sid = `CA${'3'.repeat(32)}`;
+    fake.rateLimitNext(1, { retryAfterSeconds: 2 });
+    const error = await client
+      .calls(sid)
+      .update({ twiml: '<Response/>' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(twilio.RestException);
+    expect(error).toMatchObject({
+      status: 429,
+      code: 20429,
+      message: 'Too Many Requests',
+      moreInfo: 'https://www.twilio.com/docs/errors/20429',
+    });
+    expect(fake.rejected.at(-1)).toMatchObject({ callSid: sid, status: 429, code: 20429 });
+    expect(fake.updatesFor(sid)).toEqual([]);
+
+    fake.rateLimitNext(1, { retryAfterSeconds: 2 });
+    const raw = await fetch(`${fake.baseUrl}/2010-04-01/Accounts/${ACCOUNT}/Calls/${sid}.json`, {
+      headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT}:secret-token`).toString('base64')}` },
+    });
+    expect(raw.status).toBe(429);
+    expect(raw.headers.get('retry-after')).toBe('2');
+    expect(await raw.json()).toEqual({
+      code: 20429,
+      message: 'Too Many Requests',
+      more_info: 'https://www.twilio.com/docs/errors/20429',
+      status: 429,
+    });
+  });
 });

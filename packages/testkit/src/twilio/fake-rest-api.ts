@@ -14,6 +14,22 @@ export interface CallUpdate {
   receivedAt: number;
 }
 
+/** A request the fake refused (an injected failure, a 429, a call already over). */
+export interface RejectedRequest {
+  callSid: string | undefined;
+  status: number;
+  code: number;
+  at: number;
+}
+
+/** An injected failure: the HTTP status, Twilio's error code, and a `Retry-After` (s) if any. */
+interface Failure {
+  status: number;
+  code: number;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
 export interface FakeTwilioRestApiOptions {
   accountSid: string;
   authToken: string;
@@ -22,13 +38,19 @@ export interface FakeTwilioRestApiOptions {
 /**
  * A stand-in for Twilio's Calls REST API that the official `twilio` client is pointed at
  * (`TWILIO_API_BASE_URL`). It checks Basic auth, records every update, answers with a Call
- * resource as Twilio does, and can be told to fail (5xx) to exercise retries.
- * Emits `update` (CallUpdate) so a caller simulator can follow what happens to its call.
+ * resource as Twilio does, and can be told to fail (5xx, or 429 "Too Many Requests") to
+ * exercise retries. Errors carry Twilio's JSON body `{ code, message, more_info, status }`
+ * (the shape the SDK's `RestException` reads: node_modules/twilio/lib/base/RestException.js).
+ * Emits `update` (CallUpdate) so a caller simulator can follow what happens to its call; an
+ * update with `Twiml`/`Url` replaces the call's TwiML at once (PROTOCOLS.md, corrections of
+ * 2026-12-02: the stream gets `stop` and its unplayed audio is never heard).
  */
 export class FakeTwilioRestApi extends EventEmitter {
   readonly updates: CallUpdate[] = [];
+  /** Requests answered with an error, in order. */
+  readonly rejected: RejectedRequest[] = [];
   private readonly statuses = new Map<string, string>();
-  private failures: Array<{ status: number; code: number }> = [];
+  private failures: Failure[] = [];
   private server: Server | undefined;
   private url = '';
 
@@ -58,7 +80,19 @@ export class FakeTwilioRestApi extends EventEmitter {
 
   /** The next `count` requests fail with this HTTP status (e.g. 503) and Twilio's error body. */
   failNext(count: number, status = 503, code = 20500): void {
-    for (let i = 0; i < count; i++) this.failures.push({ status, code });
+    for (let i = 0; i < count; i++) this.failures.push({ status, code, message: 'Service unavailable' });
+  }
+
+  /**
+   * The next `count` requests answer 429 with error 20429, as Twilio does when an account sends
+   * too many concurrent requests; such a request "is never processed and is always safe to
+   * retry" (https://www.twilio.com/docs/errors/20429). Twilio documents no `Retry-After` for
+   * it; `retryAfterSeconds` adds one, for clients that must honour it when present (RFC 9110).
+   */
+  rateLimitNext(count: number, options: { retryAfterSeconds?: number } = {}): void {
+    for (let i = 0; i < count; i++) {
+      this.failures.push({ status: 429, code: 20429, message: 'Too Many Requests', ...options });
+    }
   }
 
   /** Marks a call as ended, so further updates answer 404 / 21220 as Twilio does. */
@@ -100,33 +134,23 @@ export class FakeTwilioRestApi extends EventEmitter {
     const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(
       (req.url ?? '').split('?')[0] ?? '',
     );
-    if (!this.authorised(req)) {
-      return send(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
-    }
+    const reject = (failure: Failure) => {
+      this.rejected.push({ callSid: match?.[2], status: failure.status, code: failure.code, at: Date.now() });
+      sendError(res, failure);
+    };
+    if (!this.authorised(req)) return reject({ status: 401, code: 20003, message: 'Authenticate' });
     const failure = this.failures.shift();
-    if (failure)
-      return send(res, failure.status, {
-        code: failure.code,
-        message: 'Service unavailable',
-        status: failure.status,
-      });
-    if (!match)
-      return send(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (failure) return reject(failure);
+    const notFound = { status: 404, code: 20404, message: 'The requested resource was not found' };
+    if (!match) return reject(notFound);
     const [, accountSid = '', callSid = ''] = match;
-    if (accountSid !== this.options.accountSid) {
-      return send(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    }
+    if (accountSid !== this.options.accountSid) return reject(notFound);
 
     if (req.method === 'GET') return send(res, 200, this.callResource(accountSid, callSid));
-    if (req.method !== 'POST')
-      return send(res, 405, { code: 20004, message: 'Method not allowed', status: 405 });
+    if (req.method !== 'POST') return reject({ status: 405, code: 20004, message: 'Method not allowed' });
 
     if (this.statuses.get(callSid) === 'completed') {
-      return send(res, 400, {
-        code: 21220,
-        message: 'Call is not in-progress. Cannot redirect.',
-        status: 400,
-      });
+      return reject({ status: 400, code: 21220, message: 'Call is not in-progress. Cannot redirect.' });
     }
     const form = new URLSearchParams(body);
     const update: CallUpdate = { accountSid, callSid, receivedAt: Date.now() };
@@ -172,7 +196,20 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Twilio's REST error body (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions). */
+function sendError(res: ServerResponse, { status, code, message, retryAfterSeconds }: Failure): void {
+  const body = { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+  send(res, status, body, headers);
 }

@@ -8,7 +8,12 @@ export {
   mulawToLinear,
 } from '../audio/mulaw.js';
 export { CallerAudio } from './caller-audio.js';
-export { type CallUpdate, FakeTwilioRestApi, type FakeTwilioRestApiOptions } from './fake-rest-api.js';
+export {
+  type CallUpdate,
+  FakeTwilioRestApi,
+  type FakeTwilioRestApiOptions,
+  type RejectedRequest,
+} from './fake-rest-api.js';
 export { type FrameClock, startFrameClock } from './frame-clock.js';
 export {
   type MediaStreamOptions,
@@ -35,6 +40,7 @@ export {
   type CallEnd,
   type PlaceCallOptions,
   placeCall,
+  type RestTakeover,
   SimulatedCall,
   type SimulatedCallEndReason,
 } from './simulator.js';

@@ -53,6 +53,15 @@ export interface PlaceCallOptions {
   };
 }
 
+/** A REST update that took the call off its stream (transfer, hold, hang-up), as the caller lived it. */
+export interface RestTakeover {
+  /** Milliseconds since the call was placed: the moment the stream stopped. */
+  at: number;
+  /** Agent audio forwarded to the stream but not played yet: Twilio drops it, never heard. */
+  unplayedBytes: number;
+  update: CallUpdate;
+}
+
 /** Why the simulated call ended. */
 export type SimulatedCallEndReason =
   /** The TwiML ended in `<Hangup/>` (a refusal, or the fallback after the stream closed). */
@@ -102,6 +111,8 @@ export class SimulatedCall {
   transferred = false;
   /** Status callbacks posted, with the gateway's answers. */
   readonly statusCallbacks: Array<{ params: Record<string, string>; result: SignedPostResult }> = [];
+  /** REST updates that took the call off a live stream, in order. */
+  readonly restTakeovers: RestTakeover[] = [];
   readonly ended: Promise<CallEnd>;
 
   private readonly origin = performance.now();
@@ -111,6 +122,8 @@ export class SimulatedCall {
   /** Set while the simulator itself is ending the current stream, so its close is not a fallback. */
   private leavingStream = false;
   private statusSequence = 0;
+  /** The `<Connect><Stream>` of the current stream (its status callback). */
+  private connect: ConnectStream | undefined;
   private readonly stopFollowingRest: () => void;
 
   constructor(private readonly options: PlaceCallOptions) {
@@ -223,6 +236,20 @@ export class SimulatedCall {
   }
 
   /**
+   * Twilio reports that the current stream failed (a broken WebSocket, a protocol error): it
+   * posts `StreamEvent=stream-error` with a `StreamError` description to the `<Stream
+   * statusCallback>` (https://www.twilio.com/docs/voice/twiml/stream, attribute
+   * statusCallback). Returns the answer, or undefined without a stream or callback.
+   */
+  postStreamError(
+    message = 'Stream - WebSocket - Connection Broken Pipe',
+  ): Promise<SignedPostResult | undefined> {
+    const stream = this.stream;
+    if (!stream || !this.connect) return Promise.resolve(undefined);
+    return this.postStreamStatus(this.connect, stream, 'stream-error', { StreamError: message });
+  }
+
+  /**
    * Resolves once `predicate` holds, re-checked on every message, frame played, close and end;
    * rejects after the timeout (ms, or `{ timeoutMs, description }`; default 10 s).
    */
@@ -305,6 +332,7 @@ export class SimulatedCall {
     try {
       const stream = await TwilioMediaStream.open(this.streamOptions(connect));
       this.streams.push(stream);
+      this.connect = connect;
       stream.onChange(() => this.changed());
       void this.postStreamStatus(connect, stream, 'stream-started');
       void stream.closed.then((close) => this.onStreamClosed(connect, stream, close));
@@ -350,8 +378,17 @@ export class SimulatedCall {
     await this.finish(verbs.some((verb) => verb.name === 'Hangup') ? 'twiml_hangup' : 'twiml_end', spoken);
   }
 
+  /**
+   * Twilio applies an update at once: `Status=completed` ends the call, new TwiML replaces what
+   * the call runs. Either way the stream gets `stop` and the agent audio it has not played is
+   * dropped (PROTOCOLS.md, corrections of 2026-12-02; https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource).
+   */
   private async onRestUpdate(update: CallUpdate): Promise<void> {
     if (this.endedWith) return;
+    const stream = this.stream;
+    if (stream?.isOpen) {
+      this.restTakeovers.push({ at: this.now(), unplayedBytes: stream.pendingPlaybackBytes, update });
+    }
     if (update.status === 'completed' || update.status === 'canceled') {
       await this.leaveStream();
       await this.finish('rest_completed', []);
@@ -392,15 +429,21 @@ export class SimulatedCall {
     return end;
   }
 
-  private async postStreamStatus(connect: ConnectStream, stream: TwilioMediaStream, event: string) {
-    if (!connect.statusCallback) return;
-    await this.post(connect.statusCallback, {
+  private async postStreamStatus(
+    connect: ConnectStream,
+    stream: TwilioMediaStream,
+    event: string,
+    extra: Record<string, string> = {},
+  ): Promise<SignedPostResult | undefined> {
+    if (!connect.statusCallback) return undefined;
+    return this.post(connect.statusCallback, {
       AccountSid: this.options.accountSid,
       CallSid: this.callSid,
       StreamSid: stream.streamSid,
       StreamName: stream.streamSid,
       StreamEvent: event,
       Timestamp: new Date().toISOString(),
+      ...extra,
     }).catch(() => undefined);
   }
 

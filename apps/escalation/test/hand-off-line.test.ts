@@ -1,0 +1,92 @@
+import { type EscalationRequested, escalationAnnouncedSchema, subjects } from '@voice/shared/contracts';
+import { publishContract } from '@voice/shared/nats';
+import { describe, expect, it } from 'vitest';
+import { createQueueFixture, escalationRequest, newCallSid, storedEscalation } from './support/fixtures.js';
+import { counterValue } from './support/harness.js';
+import { useEscalationSuite } from './support/suite.js';
+import { waitUntil } from './support/wait.js';
+
+/** Long enough that a transfer before the fact can only be the bug, short enough for the suite. */
+const BOUND_MS = 4_000;
+
+describe('the call moves only once the agent has said it is handing over (real NATS and Postgres)', () => {
+  const { h, fake } = useEscalationSuite({ config: { ANNOUNCEMENT_WAIT_MS: BOUND_MS } });
+
+  /** What the media-bridge publishes when the hand-off line has played to its last mark. */
+  const announce = (request: Pick<EscalationRequested, 'escalationId' | 'callSid'>) =>
+    publishContract(
+      h.js,
+      subjects.escalationAnnounced(request.callSid),
+      escalationAnnouncedSchema,
+      { escalationId: request.escalationId, callSid: request.callSid, at: new Date().toISOString() },
+      `${request.escalationId}:announced`,
+    );
+
+  const reservedHuman = async (id: string) => (await storedEscalation(h.db, id))?.humanAgentId ?? undefined;
+
+  const newRequest = async () => {
+    const fixture = await createQueueFixture(h.db, {
+      fallback: 'callback',
+      humans: [{ name: 'Alex Romero' }],
+    });
+    return escalationRequest(fixture.agentId, { callSid: newCallSid() });
+  };
+
+  it('holds the reserved transfer until the hand-off line was heard, then moves the call once', async () => {
+    const request = await newRequest();
+    await h.publish(request);
+    await waitUntil('the human reserved', async () => (await reservedHuman(request.escalationId)) ?? false);
+
+    // Without the wait the update would already be on its way: it must come after the fact.
+    const heardAt = Date.now();
+    await announce(request);
+    const update = await fake.waitForUpdate((u) => u.callSid === request.callSid && u.twiml !== undefined);
+    expect(update.receivedAt).toBeGreaterThanOrEqual(heardAt);
+    expect(update.receivedAt - heardAt).toBeLessThan(BOUND_MS / 2);
+    await h.statuses.waitFor(request.escalationId, 'dialing');
+    await h.intakeSettled();
+    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+  });
+
+  it('moves the call at once when the line was heard before the human was reserved', async () => {
+    const request = await newRequest();
+    await announce(request);
+    const publishedAt = Date.now();
+    await h.publish(request);
+    const update = await fake.waitForUpdate((u) => u.callSid === request.callSid && u.twiml !== undefined);
+    expect(update.receivedAt - publishedAt).toBeLessThan(BOUND_MS / 2);
+  });
+
+  it('never waits forever: without the fact the call moves after the bound, once', async () => {
+    const request = await newRequest();
+    // A fact about another escalation of the same call does not count.
+    await announce({ callSid: request.callSid, escalationId: `${request.callSid}:another-tool-call` });
+    const publishedAt = Date.now();
+    await h.publish(request);
+    const update = await fake.waitForUpdate(
+      (u) => u.callSid === request.callSid && u.twiml !== undefined,
+      BOUND_MS * 3,
+    );
+    expect(update.receivedAt - publishedAt).toBeGreaterThanOrEqual(BOUND_MS - 100);
+    await h.statuses.waitFor(request.escalationId, 'dialing');
+    await h.intakeSettled();
+    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+  });
+
+  it('a 429 from Twilio after the wait is waited out and the call moved once', async () => {
+    const request = await newRequest();
+    const acked = await counterValue(h.registry, 'escalation_intake_deliveries_total', { outcome: 'ack' });
+    await h.publish(request);
+    await waitUntil('the human reserved', async () => (await reservedHuman(request.escalationId)) ?? false);
+    fake.rateLimitNext(1, { retryAfterSeconds: 1 });
+    await announce(request);
+    await h.statuses.waitFor(request.escalationId, 'dialing');
+    await h.intakeSettled();
+    expect(fake.rejected.filter((r) => r.callSid === request.callSid).map((r) => r.code)).toEqual([20429]);
+    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    // Retried inside the REST client: the request was not handed back to JetStream.
+    expect(await counterValue(h.registry, 'escalation_intake_deliveries_total', { outcome: 'ack' })).toBe(
+      acked + 1,
+    );
+  });
+});
