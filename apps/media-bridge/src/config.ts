@@ -6,9 +6,13 @@ import {
   openaiConfigShape,
 } from '@voice/shared/config';
 import { z } from 'zod';
+import { GA_SESSION_LIMIT_MS } from './model/model-link.js';
 
-/** The realtime API closes a session after 30 minutes; rotate before that. */
-const MODEL_SESSION_HARD_CAP_MS = 30 * 60_000;
+/**
+ * A GA realtime session ends at 60 minutes (the beta's limit was 30; PROTOCOLS.md, corrections):
+ * rotation must be due at least this long before it, to find a quiet moment and open the next.
+ */
+const ROTATION_MARGIN_MS = 60_000;
 
 export const mediaBridgeConfigSchema = z.object({
   ...baseConfigShape,
@@ -18,7 +22,7 @@ export const mediaBridgeConfigSchema = z.object({
   /** Concurrent calls (model sessions) this instance accepts before it declines claims. */
   MAX_SESSIONS: intVariable(100, 1),
   /** A model session is replaced by a fresh one (context restored) at a quiet moment after this long. */
-  MODEL_SESSION_MAX_MS: intVariable(28 * 60_000, 1_000, MODEL_SESSION_HARD_CAP_MS),
+  MODEL_SESSION_MAX_MS: intVariable(55 * 60_000, 1_000, GA_SESSION_LIMIT_MS - ROTATION_MARGIN_MS),
   /** How long a claimed call may wait for the gateway's `start` before its slot is freed. */
   CLAIM_START_TIMEOUT_MS: intVariable(30_000, 1_000, 300_000),
   /** Upper bound of tool discovery at call start. */

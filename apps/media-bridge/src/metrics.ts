@@ -35,7 +35,7 @@ export function createBridgeMetrics(registry: Registry): BridgeMetrics {
     }),
     modelErrors: new Counter({
       name: 'media_bridge_model_errors_total',
-      help: 'Model problems: api (error events), transport (socket errors), dropped (unexpected close), restore_failed.',
+      help: 'Model problems: api (error events), transport (socket errors), dropped (unexpected close), restore_failed, session_config_rejected, session_update_rejected, invalid_profile.',
       labelNames: ['kind'],
       registers,
     }),

@@ -84,6 +84,11 @@ export class CallEvents {
     this.publish(`restored:${this.counted(seq)}`, { type: 'session.restored', reason, bridgeId });
   }
 
+  /** Once per session: a call is given up at most once. */
+  sessionFailed(failure: Payload<'session.failed'>): void {
+    this.publish(`failed:${this.counted(1)}`, { type: 'session.failed', ...failure });
+  }
+
   private publish(key: string, body: EventBody): void {
     const event: CallEvent = {
       eventId: `${this.callSid}:${key}`,

@@ -1,16 +1,28 @@
 import { EventEmitter } from 'node:events';
 import { createLogger } from '@voice/shared/logging';
 import { Registry } from '@voice/shared/telemetry';
+import type { RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { describe, expect, it } from 'vitest';
 import { createBridgeMetrics } from '../metrics.js';
 import { ModelLink, type ModelLinkHandlers } from './model-link.js';
 import type { ServerEvent } from './server-events.js';
+import { SessionConfigRejected } from './session-handshake.js';
 import type { RealtimeClientEvent, RealtimeTransport, RealtimeTransportEvents } from './transport.js';
 
-/** An in-memory transport: the test plays the server. */
+type SessionUpdate = Extract<RealtimeClientEvent, { type: 'session.update' }>;
+const PCMU = { type: 'audio/pcmu' };
+
+/** The API's confirmation of an update that switched the session to phone audio. */
+const confirmPhoneAudio = (): ServerEvent => ({
+  type: 'session.updated',
+  session: { audio: { input: { format: PCMU }, output: { format: PCMU } } },
+});
+
+/** An in-memory transport: the test plays the server (and answers `session.update` by `answer`). */
 class FakeTransport implements RealtimeTransport {
   readonly sent: RealtimeClientEvent[] = [];
   open = true;
+  answer: ((update: SessionUpdate) => ServerEvent | undefined) | undefined = confirmPhoneAudio;
   private readonly emitter = new EventEmitter<RealtimeTransportEvents>();
 
   on<K extends keyof RealtimeTransportEvents>(
@@ -22,6 +34,8 @@ class FakeTransport implements RealtimeTransport {
   send(event: RealtimeClientEvent): boolean {
     if (!this.open) return false;
     this.sent.push(event);
+    const answer = event.type === 'session.update' ? this.answer?.(event) : undefined;
+    if (answer) queueMicrotask(() => this.serverSends(answer));
     return true;
   }
   appendAudio(audio: Uint8Array): boolean {
@@ -43,20 +57,39 @@ class FakeTransport implements RealtimeTransport {
   }
 }
 
-function setup(overrides: Partial<ModelLinkHandlers> = {}, maxSessionMs = 60_000) {
+function refusal(update: SessionUpdate, param = 'session.audio.output.voice'): ServerEvent {
+  return {
+    type: 'error',
+    error: {
+      type: 'invalid_request_error',
+      code: 'invalid_value',
+      message: "Invalid value: 'Puck'.",
+      param,
+      event_id: update.event_id ?? null,
+    },
+  };
+}
+
+function setup(
+  overrides: Partial<ModelLinkHandlers> = {},
+  maxSessionMs = 60_000,
+  answer?: FakeTransport['answer'],
+) {
   const transports: FakeTransport[] = [];
+  const metrics = createBridgeMetrics(new Registry());
   const received: ServerEvent[] = [];
   const replaced: string[] = [];
   const link = new ModelLink(
     {
       openTransport: () => {
         const transport = new FakeTransport();
+        if (answer) transport.answer = answer;
         transports.push(transport);
         queueMicrotask(() => transport.serverSends({ type: 'session.created', session: {} }));
         return transport;
       },
       logger: createLogger({ service: 'test', level: 'silent' }),
-      metrics: createBridgeMetrics(new Registry()),
+      metrics,
       connectTimeoutMs: 1_000,
       maxSessionMs,
       attempts: 2,
@@ -72,7 +105,7 @@ function setup(overrides: Partial<ModelLinkHandlers> = {}, maxSessionMs = 60_000
       ...overrides,
     },
   );
-  return { link, transports, received, replaced };
+  return { link, transports, received, replaced, metrics };
 }
 
 const speechStarted: ServerEvent = {
@@ -150,6 +183,82 @@ describe('ModelLink', () => {
     transports[0]?.drop();
     await expect.poll(() => outcomes, { timeout: 5_000 }).toEqual(['lost']);
     expect(transports).toHaveLength(3);
+    link.close();
+  });
+
+  it('is ready only once session.updated confirms mu-law both ways; caller audio waits for it', async () => {
+    let confirm: (() => void) | undefined;
+    // The test answers the update itself, later.
+    const { link, transports } = setup({}, 60_000, () => {
+      confirm = () => transports[0]?.serverSends(confirmPhoneAudio());
+      return undefined;
+    });
+    let opened = false;
+    const opening = link.open().then(() => {
+      opened = true;
+    });
+    await expect.poll(() => transports[0]?.types()).toEqual(['session.update']);
+    link.appendAudio(Buffer.from('AAAA'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toBe(false);
+    expect(link.ready).toBe(false);
+    expect(transports[0]?.types()).toEqual(['session.update']);
+    confirm?.();
+    await opening;
+    expect(link.ready).toBe(true);
+    expect(transports[0]?.types()).toEqual(['session.update', 'input_audio_buffer.append']);
+    link.close();
+  });
+
+  it('fails loudly and at once when the API refuses the configuration (never retried)', async () => {
+    const { link, transports, metrics } = setup({}, 60_000, (update) => refusal(update));
+    const error = await link.open().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SessionConfigRejected);
+    expect((error as SessionConfigRejected).refusal).toEqual({
+      code: 'invalid_value',
+      message: "Invalid value: 'Puck'.",
+      param: 'session.audio.output.voice',
+    });
+    expect(transports).toHaveLength(1);
+    expect(transports[0]?.open).toBe(false);
+    expect(link.ready).toBe(false);
+    const counted = await metrics.modelErrors.get();
+    expect(counted.values).toContainEqual(
+      expect.objectContaining({ labels: { kind: 'session_config_rejected' }, value: 1 }),
+    );
+  });
+
+  it('refuses a session the API confirms in another format (it would play as static)', async () => {
+    const { link } = setup({}, 60_000, () => ({
+      type: 'session.updated',
+      session: {
+        audio: { input: { format: PCMU }, output: { format: { type: 'audio/pcm', rate: 24_000 } } },
+      },
+    }));
+    await expect(link.open()).rejects.toBeInstanceOf(SessionConfigRejected);
+  });
+
+  it('keeps a healthy call on its confirmed configuration when a later update is refused', async () => {
+    let config: RealtimeSessionCreateRequest = { type: 'realtime', instructions: 'First.' };
+    const { link, transports, received, metrics } = setup({ sessionConfig: () => config });
+    await link.open();
+    transports[0]!.answer = (update) => refusal(update, 'session.tools[0].parameters');
+    config = { type: 'realtime', instructions: 'Second.' };
+    expect(link.update(config)).toBe(true);
+    await expect.poll(async () => (await metrics.modelErrors.get()).values.length).toBe(1);
+    expect(received).toEqual([]);
+    expect(link.ready).toBe(true);
+
+    transports[0]?.drop();
+    await expect
+      .poll(() => transports[1]?.sent[0])
+      .toMatchObject({
+        type: 'session.update',
+        session: { instructions: 'First.' },
+      });
     link.close();
   });
 });

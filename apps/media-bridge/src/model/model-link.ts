@@ -3,6 +3,7 @@ import type { ConversationItem, RealtimeSessionCreateRequest } from 'openai/reso
 import type { BridgeMetrics } from '../metrics.js';
 import type { AudioDelta } from './audio-delta.js';
 import type { ServerEvent } from './server-events.js';
+import { configureSession, refusalOf, SessionConfigRejected, sessionUpdateId } from './session-handshake.js';
 import type { RealtimeClientEvent, RealtimeTransport, RealtimeTransportFactory } from './transport.js';
 
 export type ReplaceReason = 'socket_dropped' | 'session_cap';
@@ -23,7 +24,7 @@ export interface ModelLinkHandlers {
   onEvent(event: ServerEvent): void;
   /** Agent audio of the live session that its transport read on the fast path. */
   onAudioDelta(delta: AudioDelta): void;
-  /** The `session.update` for each new session. */
+  /** The `session.update` for the first session (replacements get the last one confirmed). */
   sessionConfig(): RealtimeSessionCreateRequest;
   /** The conversation so far, replayed into a replacement session. */
   replayItems(): ConversationItem[];
@@ -35,9 +36,15 @@ export interface ModelLinkHandlers {
   isQuiet(): boolean;
 }
 
+/** The server ends a GA session after this long (PROTOCOLS.md, corrections; beta: 30 minutes). */
+export const GA_SESSION_LIMIT_MS = 60 * 60_000;
+
 /** Caller audio held while no session is ready (at most this much; older frames are dropped). */
 const MAX_PENDING_AUDIO_FRAMES = 100;
-/** After the session cap, rotation waits for a quiet moment at most this long. */
+/**
+ * After the session cap, rotation waits for a quiet moment at most this long, and never so
+ * long that the replacement could not be ready before the server ends the session.
+ */
 const ROTATION_GRACE_MS = 60_000;
 const QUIET_CHECK_MS = 250;
 const RETRY_BASE_MS = 200;
@@ -46,7 +53,8 @@ const RETRY_BASE_MS = 200;
  * The call's connection to the model, across model sessions. Opens a session and configures
  * it; when the socket drops, opens a replacement and replays the conversation; before the
  * session cap, rotates to a fresh session at a quiet moment (the new one is ready before the
- * old one closes). Caller audio that arrives while no session is ready is held briefly.
+ * old one closes). A session is ready only once `session.updated` confirmed its configuration
+ * (mu-law both ways); caller audio that arrives while no session is ready is held briefly.
  */
 export class ModelLink {
   /** Increments with each session; items of an older generation cannot be addressed any more. */
@@ -57,6 +65,10 @@ export class ModelLink {
   private closed = false;
   private replacing = false;
   private rotationTimer: NodeJS.Timeout | undefined;
+  /** What the live session runs with: the last configuration the API confirmed. */
+  private confirmed: RealtimeSessionCreateRequest | undefined;
+  /** Mid-call updates sent and not yet answered, oldest first. */
+  private pendingUpdates: Array<{ eventId: string; config: RealtimeSessionCreateRequest }> = [];
 
   constructor(
     private readonly options: ModelLinkOptions,
@@ -68,7 +80,8 @@ export class ModelLink {
   }
 
   /**
-   * Opens and configures the first session; rejects when the model cannot be reached.
+   * Opens and configures the first session; rejects when the model cannot be reached, and
+   * with `SessionConfigRejected` when the API refuses the configuration (not retried).
    * `configReady` (tool discovery, the history of a call taken over) runs alongside the
    * connection; the session is configured once both are done. With `replay`, the conversation
    * so far is given to the session first: a call another bridge held until now.
@@ -77,17 +90,31 @@ export class ModelLink {
     configReady: Promise<unknown> = Promise.resolve(),
     options: { replay?: boolean } = {},
   ): Promise<void> {
-    const [transport] = await Promise.all([this.connectWithRetries(), configReady]);
+    const transport = await this.connectWithRetries(configReady, () => this.handlers.sessionConfig());
     if (this.closed) {
       transport.close();
       return;
     }
     this.install(transport, options.replay ?? false);
+    // The offer may have changed (tool discovery) while the first one was being confirmed.
+    const latest = this.handlers.sessionConfig();
+    if (JSON.stringify(latest) !== JSON.stringify(this.confirmed)) this.update(latest);
   }
 
   /** Sends to the live session; false when there is none right now. */
   send(event: RealtimeClientEvent): boolean {
     return this.current?.send(event) ?? false;
+  }
+
+  /**
+   * Changes the live session's configuration. A refusal is logged and counted, and the session
+   * goes on as it was: the configuration it had stays the one a replacement gets.
+   */
+  update(config: RealtimeSessionCreateRequest): boolean {
+    const eventId = sessionUpdateId();
+    const sent = this.send({ type: 'session.update', event_id: eventId, session: config });
+    if (sent) this.pendingUpdates.push({ eventId, config });
+    return sent;
   }
 
   /** Caller audio (base64, checked, as bytes): to the live session, else held (copied) for the next. */
@@ -109,7 +136,7 @@ export class ModelLink {
   }
 
   private install(transport: RealtimeTransport, replay: boolean): void {
-    transport.send({ type: 'session.update', session: this.handlers.sessionConfig() });
+    this.pendingUpdates = [];
     if (replay) {
       for (const item of this.handlers.replayItems())
         transport.send({ type: 'conversation.item.create', item });
@@ -145,7 +172,7 @@ export class ModelLink {
       );
       transport.on('event', (event) => {
         if (event.type === 'session.created') settle();
-        else if (transport === this.current) this.dispatch(event);
+        else if (transport === this.current && !this.settleUpdate(event)) this.dispatch(event);
       });
       transport.on('audio', (delta) => {
         if (transport === this.current) this.dispatchAudio(delta);
@@ -165,18 +192,67 @@ export class ModelLink {
     });
   }
 
-  private async connectWithRetries(): Promise<RealtimeTransport> {
+  /** A connected session whose configuration the API confirmed. */
+  private async connectWithRetries(
+    configReady: Promise<unknown>,
+    config: () => RealtimeSessionCreateRequest,
+  ): Promise<RealtimeTransport> {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.options.attempts && !this.closed; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1)));
       try {
-        return await this.connect();
+        const [transport] = await Promise.all([this.connect(), configReady]);
+        return await this.configure(transport, config());
       } catch (error) {
+        if (error instanceof SessionConfigRejected) throw error;
         lastError = error;
         this.options.logger.warn({ err: error, attempt: attempt + 1 }, 'model connection attempt failed');
       }
     }
     throw lastError instanceof Error ? lastError : new Error('model link closed');
+  }
+
+  private async configure(
+    transport: RealtimeTransport,
+    config: RealtimeSessionCreateRequest,
+  ): Promise<RealtimeTransport> {
+    try {
+      await configureSession(transport, config, this.options.connectTimeoutMs);
+    } catch (error) {
+      this.retired.add(transport);
+      transport.close();
+      if (error instanceof SessionConfigRejected) {
+        this.options.metrics.modelErrors.labels('session_config_rejected').inc();
+        this.options.logger.error(
+          { code: error.refusal.code, param: error.refusal.param, apiMessage: error.refusal.message },
+          'model refused the session configuration',
+        );
+      }
+      throw error;
+    }
+    this.confirmed = config;
+    return transport;
+  }
+
+  /** Settles a mid-call update with its answer; true when the event was that answer. */
+  private settleUpdate(event: ServerEvent): boolean {
+    const first = this.pendingUpdates[0];
+    if (!first) return false;
+    if (event.type === 'session.updated') {
+      this.pendingUpdates.shift();
+      this.confirmed = first.config;
+      return false;
+    }
+    const refused = this.pendingUpdates.find((update) => refusalOf(event, update.eventId));
+    if (!refused) return false;
+    this.pendingUpdates = this.pendingUpdates.filter((update) => update !== refused);
+    const refusal = refusalOf(event, refused.eventId);
+    this.options.metrics.modelErrors.labels('session_update_rejected').inc();
+    this.options.logger.error(
+      { code: refusal?.code, param: refusal?.param, apiMessage: refusal?.message },
+      'model refused a session update; the session keeps its configuration',
+    );
+    return true;
   }
 
   private dispatch(event: ServerEvent): void {
@@ -207,7 +283,10 @@ export class ModelLink {
     if (this.replacing || this.closed) return;
     this.replacing = true;
     try {
-      const transport = await this.connectWithRetries();
+      const transport = await this.connectWithRetries(
+        Promise.resolve(),
+        () => this.confirmed ?? this.handlers.sessionConfig(),
+      );
       if (this.closed) {
         transport.close();
         return;
@@ -241,9 +320,14 @@ export class ModelLink {
     this.rotationTimer = setTimeout(() => this.rotateWhenQuiet(performance.now()), this.options.maxSessionMs);
   }
 
+  private rotationGraceMs(): number {
+    const beforeLimit = GA_SESSION_LIMIT_MS - this.options.maxSessionMs - this.options.connectTimeoutMs;
+    return Math.max(0, Math.min(ROTATION_GRACE_MS, beforeLimit));
+  }
+
   private rotateWhenQuiet(dueAt: number): void {
     if (this.closed || !this.current) return;
-    if (this.handlers.isQuiet() || performance.now() - dueAt >= ROTATION_GRACE_MS) {
+    if (this.handlers.isQuiet() || performance.now() - dueAt >= this.rotationGraceMs()) {
       void this.replace('session_cap', performance.now());
       return;
     }

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type CallClaimRequest, type MediaInControl, mediaSubjects } from '@voice/shared/contracts';
-import type { AgentProfile } from '@voice/shared/db';
+import { type AgentProfile, checkRealtimeProfile } from '@voice/shared/db';
 import type { Logger } from '@voice/shared/logging';
 import type { JetStreamOutbox } from '@voice/shared/nats';
 import { CallEvents } from '../events/call-events.js';
@@ -10,6 +10,7 @@ import type { BridgeMetrics } from '../metrics.js';
 import { ModelLink, type ReplaceReason } from '../model/model-link.js';
 import type { ServerEvent } from '../model/server-events.js';
 import { greetingResponse, purposeResponse, serverInterruptsResponses } from '../model/session-config.js';
+import { SessionConfigRejected, type SessionRefusal } from '../model/session-handshake.js';
 import type { RealtimeTransportFactory } from '../model/transport.js';
 import { Escalations } from '../tools/escalation.js';
 import type { ToolInvoker } from '../tools/tool-caller.js';
@@ -54,6 +55,8 @@ export interface CallSessionDeps {
   onEnded(session: CallSession, reason: string): void;
 }
 
+type SessionFailure = 'invalid_profile' | 'session_config_rejected' | 'model_unreachable' | 'model_lost';
+
 /** After asking the gateway to hang up, end the session even if its `stop` never comes. */
 const HANGUP_CONFIRM_MS = 10_000;
 /** Longest wait, when handing a call over, for this session's events to be stored (ms). */
@@ -84,6 +87,8 @@ export class CallSession {
   private readonly offer: SessionOffer;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  /** Why the call cannot be served, kept until the stream starts: the gateway listens from then. */
+  private failure: { reason: SessionFailure; refusal?: SessionRefusal } | undefined;
   private greeted = false;
   private callerSpeaking = false;
   /** The caller spoke and no response has started since. */
@@ -122,10 +127,7 @@ export class CallSession {
         attempts: deps.settings.modelConnectAttempts,
       },
       {
-        onEvent: (event) => {
-          this.onModelEvent(event);
-          this.escalations.onModelEvent(event);
-        },
+        onEvent: (event) => this.onModelEvent(event),
         onAudioDelta: (delta) => this.speech.onAudioDelta(delta),
         sessionConfig: () => this.offer.config,
         replayItems: () => this.transcript.replayItems(),
@@ -153,10 +155,7 @@ export class CallSession {
       generation: () => this.link.generation,
       serverInterrupts: () => serverInterruptsResponses(this.offer.config),
       claimRequestedAt: Date.parse(claim.requestedAt),
-      onPlayback: () => {
-        this.endCall.onPlayback();
-        this.escalations.onPlayback();
-      },
+      onPlayback: () => this.endCall.onPlayback(),
     });
     this.escalations = new Escalations({
       nc: deps.nc,
@@ -166,7 +165,6 @@ export class CallSession {
       caller: claim.from,
       transcript: this.transcript,
       logger: this.log,
-      playbackIdle: () => this.tracker.idle,
       onUpdate: (status) => this.input.escalationUpdate(status),
     });
     this.tools = new ToolLoop({
@@ -189,7 +187,6 @@ export class CallSession {
       metrics: deps.metrics,
       logger: this.log,
       fillerAfterMs: profile.toolFillerAfterMs,
-      persona: profile.instructions,
       agentSilent: () => !this.gate.inFlight && this.tracker.idle,
     });
     this.dtmf = new DtmfCollector(deps.settings.dtmfCollectMs, (digits) => this.input.keypad(digits));
@@ -209,7 +206,6 @@ export class CallSession {
       responseStarted: () => {
         this.callerAwaitsAnswer = false;
       },
-      retryTurn: () => this.gate.request(purposeResponse('retry')),
     });
   }
 
@@ -242,6 +238,15 @@ export class CallSession {
       if (!this.started) this.end('stream_start_timeout');
     });
     this.schedule(this.deps.profile.maxCallSeconds * 1_000, () => this.hangUp('call_limit'));
+    const profile = checkRealtimeProfile(this.deps.profile);
+    if (!profile.ok) {
+      // Built from this profile, the session.update would be refused (and the line would hiss).
+      this.deps.metrics.modelErrors.labels('invalid_profile').inc();
+      this.log.error({ agentId: this.deps.claim.agentId, ...profile.problem }, 'agent profile refused');
+      const { field, message } = profile.problem;
+      this.fail('invalid_profile', { code: 'invalid_profile', param: field, message });
+      return;
+    }
     this.refreshTools();
     const history = resumed
       ? restoreHistory(this.deps.history, this.callSid, this.transcript, this.log)
@@ -250,7 +255,8 @@ export class CallSession {
       await this.link.open(history, { replay: resumed });
     } catch (error) {
       this.log.error({ err: error }, 'model session could not be opened');
-      this.fail('model_unreachable');
+      if (error instanceof SessionConfigRejected) this.fail('session_config_rejected', error.refusal);
+      else this.fail('model_unreachable');
       return;
     }
     if (this.ended) return;
@@ -320,7 +326,7 @@ export class CallSession {
       (changed) => {
         if (!changed || this.ended) return;
         this.log.info({ tools: this.offer.toolNames }, 'tools offered');
-        this.link.send({ type: 'session.update', session: this.offer.config });
+        this.link.update(this.offer.config);
       },
       (error: unknown) => {
         this.log.warn({ err: error }, 'tool discovery failed; the call goes on with the tools it has');
@@ -333,7 +339,8 @@ export class CallSession {
       case 'start':
         this.started = true;
         this.log.info({ streamSid: control.streamSid }, 'media stream started');
-        this.greetWhenReady();
+        if (this.failure) this.fail(this.failure.reason, this.failure.refusal);
+        else this.greetWhenReady();
         return;
       case 'mark':
         this.speech.onMark(control.name);
@@ -360,7 +367,7 @@ export class CallSession {
       if (plan.respond) this.gate.request(purposeResponse('resume'));
       return;
     }
-    this.gate.request(greetingResponse(this.deps.profile.instructions, this.deps.profile.greeting));
+    this.gate.request(greetingResponse(this.deps.profile.greeting));
   }
 
   private onReplaced(reason: ReplaceReason, gapMs: number): void {
@@ -385,8 +392,13 @@ export class CallSession {
   }
 
   /** The call cannot go on with a model: hand it back so the caller hears the gateway's apology. */
-  private fail(reason: string): void {
+  private fail(reason: SessionFailure, refusal?: SessionRefusal): void {
     if (this.ended) return;
+    if (!this.started) {
+      this.failure ??= { reason, ...(refusal ? { refusal } : {}) };
+      return;
+    }
+    this.events.sessionFailed({ reason, ...refusal });
     this.media?.sendControl({ type: 'release', reason: 'session_failed' });
     this.end(reason);
   }

@@ -47,7 +47,7 @@ export const DEFAULT_SETTINGS: MediaBridgeSettings = {
   toolDiscoveryMaxWaitMs: 500,
   streamStartTimeoutMs: 30_000,
   modelConnectTimeoutMs: 10_000,
-  modelSessionMaxMs: 28 * 60_000,
+  modelSessionMaxMs: 55 * 60_000,
   modelConnectAttempts: 4,
   dtmfCollectMs: 300,
 };

@@ -148,7 +148,7 @@ export async function getCallRecord(db: Database, callSid: string) {
       .where(
         and(
           eq(callEvents.callSid, callSid),
-          sql`${callEvents.type} in ('call.started','stream.started','stream.ended','dtmf','session.restored','escalation.status','call.ended')`,
+          sql`${callEvents.type} in ('call.started','stream.started','stream.ended','dtmf','session.restored','session.failed','escalation.status','call.ended')`,
         ),
       )
       .orderBy(asc(callEvents.at)),

@@ -121,6 +121,7 @@ async function project(tx: Tx, event: CallEvent): Promise<void> {
     case 'stream.ended':
     case 'dtmf':
     case 'session.restored':
+    case 'session.failed':
       return;
   }
 }

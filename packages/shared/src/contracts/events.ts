@@ -149,6 +149,21 @@ export const sessionRestoredSchema = z.object({
   bridgeId: z.string(),
 });
 
+/**
+ * The bridge gave the call up because its model session could not go on, and why: the agent
+ * profile is not one the API accepts (the field), the API refused the configuration (its code,
+ * param and message), or the model could not be reached or restored. The caller hears the
+ * gateway's fallback apology.
+ */
+export const sessionFailedSchema = z.object({
+  ...envelope,
+  type: z.literal('session.failed'),
+  reason: z.enum(['invalid_profile', 'session_config_rejected', 'model_unreachable', 'model_lost']),
+  code: z.string().max(100).nullable().optional(),
+  param: z.string().max(200).nullable().optional(),
+  message: z.string().max(1_000).optional(),
+});
+
 export const callEndedSchema = z.object({
   ...envelope,
   type: z.literal('call.ended'),
@@ -168,6 +183,7 @@ export const callEventSchema = z.discriminatedUnion('type', [
   latencySchema,
   dtmfSchema,
   sessionRestoredSchema,
+  sessionFailedSchema,
   callEndedSchema,
 ]);
 

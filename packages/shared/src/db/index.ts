@@ -1,3 +1,16 @@
+export {
+  type AgentProfileInput,
+  agentProfileInputSchema,
+  checkAgentProfileInput,
+  checkRealtimeProfile,
+  type ProfileCheck,
+  type ProfileProblem,
+  REALTIME_VOICES,
+  realtimeProfileSchema,
+  TRANSCRIPTION_MODELS,
+  turnDetectionSchema,
+  validAgentProfile,
+} from './agent-profile.js';
 export { type CreateDatabaseOptions, createDatabase, type Database, type DatabaseHandle } from './client.js';
 export { ensureDatabaseExists, migrateDatabase, migrationsFolder } from './migrate.js';
 export * from './schema.js';

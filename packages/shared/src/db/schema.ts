@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { TurnDetection } from './agent-profile.js';
 
 /**
  * The whole database. One file so drizzle-kit sees every table at once; every change here
@@ -21,16 +22,7 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
-/** Turn detection as OpenAI Realtime takes it (`audio.input.turn_detection`). */
-export type TurnDetection =
-  | {
-      type: 'server_vad';
-      threshold?: number;
-      prefix_padding_ms?: number;
-      silence_duration_ms?: number;
-      idle_timeout_ms?: number;
-    }
-  | { type: 'semantic_vad'; eagerness?: 'low' | 'medium' | 'high' | 'auto' };
+export type { TurnDetection } from './agent-profile.js';
 
 /** Who answers a dialled number, and how. */
 export const agentProfiles = pgTable(

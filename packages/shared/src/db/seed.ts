@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { validAgentProfile } from './agent-profile.js';
 import type { Database } from './client.js';
 import { agentProfiles, appointments, customers, humanAgents, slots, tickets } from './schema.js';
 
@@ -69,19 +70,26 @@ function demoSlots(now: Date, days: number) {
 export async function seedDemoData(db: Database, now = new Date()): Promise<void> {
   await db
     .insert(agentProfiles)
-    .values({
-      id: DEMO_AGENT_ID,
-      phoneNumber: DEMO_AGENT_NUMBER,
-      name: 'Riley (Maple Street Dental reception)',
-      instructions: INSTRUCTIONS,
-      voice: 'marin',
-      greeting: 'Thank you for calling Maple Street Dental, this is Riley. How can I help you today?',
-      allowedTools: DEMO_TOOLS,
-      escalationQueue: 'front-desk',
-      escalationFallback: 'callback',
-      turnDetection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 },
-      noiseReduction: 'near_field',
-    })
+    .values(
+      validAgentProfile({
+        id: DEMO_AGENT_ID,
+        phoneNumber: DEMO_AGENT_NUMBER,
+        name: 'Riley (Maple Street Dental reception)',
+        instructions: INSTRUCTIONS,
+        voice: 'marin',
+        greeting: 'Thank you for calling Maple Street Dental, this is Riley. How can I help you today?',
+        allowedTools: DEMO_TOOLS,
+        escalationQueue: 'front-desk',
+        escalationFallback: 'callback',
+        turnDetection: {
+          type: 'server_vad',
+          threshold: 0.5,
+          prefix_padding_ms: 300,
+          silence_duration_ms: 500,
+        },
+        noiseReduction: 'near_field',
+      }),
+    )
     .onConflictDoUpdate({
       target: agentProfiles.id,
       set: { instructions: INSTRUCTIONS, allowedTools: DEMO_TOOLS, updatedAt: sql`now()` },

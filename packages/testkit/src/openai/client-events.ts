@@ -1,69 +1,20 @@
 import { z } from 'zod';
+import type { WireFormat } from './wire-audio.js';
 
 /**
  * The client events of the GA Realtime protocol, as the fake parses them. Shapes follow the
  * `openai` SDK's `RealtimeClientEvent` union (resources/realtime/realtime.d.ts); unknown keys
- * are kept so tests can assert on everything the client sent.
+ * are kept so tests can assert on everything the client sent. A `session.update`'s `session`
+ * is checked strictly on its own (`session-validation.ts`), so a refusal is worded like the API's.
  */
 const eventId = { event_id: z.string().optional() };
 
-export const turnDetectionSchema = z.looseObject({
-  type: z.enum(['server_vad', 'semantic_vad']),
-  threshold: z.number().min(0).max(1).optional(),
-  prefix_padding_ms: z.number().int().nonnegative().optional(),
-  silence_duration_ms: z.number().int().nonnegative().optional(),
-  eagerness: z.enum(['low', 'medium', 'high', 'auto']).optional(),
-  create_response: z.boolean().optional(),
-  interrupt_response: z.boolean().optional(),
-  idle_timeout_ms: z.number().int().positive().nullable().optional(),
-});
-export type TurnDetectionConfig = z.infer<typeof turnDetectionSchema>;
-
-const audioFormatSchema = z.looseObject({ type: z.enum(['audio/pcm', 'audio/pcmu', 'audio/pcma']) });
-
-const functionToolSchema = z.looseObject({
-  type: z.literal('function').optional(),
-  name: z.string().min(1),
-  description: z.string().optional(),
-  parameters: z.unknown().optional(),
-});
-export type FunctionToolConfig = z.infer<typeof functionToolSchema>;
-
-/** `session.update` → `session` (type `realtime`). */
-export const sessionConfigSchema = z.looseObject({
-  type: z.literal('realtime'),
-  model: z.string().optional(),
-  instructions: z.string().optional(),
-  output_modalities: z.array(z.enum(['text', 'audio'])).optional(),
-  audio: z
-    .looseObject({
-      input: z
-        .looseObject({
-          format: audioFormatSchema.optional(),
-          noise_reduction: z
-            .looseObject({ type: z.enum(['near_field', 'far_field']) })
-            .nullable()
-            .optional(),
-          transcription: z
-            .looseObject({ model: z.string().optional(), language: z.string().optional() })
-            .nullable()
-            .optional(),
-          turn_detection: turnDetectionSchema.nullable().optional(),
-        })
-        .optional(),
-      output: z
-        .looseObject({
-          format: audioFormatSchema.optional(),
-          voice: z.string().optional(),
-          speed: z.number().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  tools: z.array(functionToolSchema).optional(),
-  tool_choice: z.unknown().optional(),
-});
-export type FakeSessionConfig = z.infer<typeof sessionConfigSchema>;
+export type {
+  FakeSessionConfig,
+  FunctionToolConfig,
+  SessionUpdate,
+  TurnDetectionConfig,
+} from './session-schema.js';
 
 /** Session keys that only the beta protocol has: a GA server rejects them. */
 export const BETA_SESSION_KEYS = [
@@ -157,6 +108,8 @@ export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { ty
 export interface ReceivedClientEvent<E extends ClientEvent = ClientEvent> {
   at: number;
   event: E;
+  /** For caller audio: the session's input format when it arrived, i.e. how the API read it. */
+  format?: WireFormat;
 }
 
 /** The first issue of a failed parse, as an API error `param`/`message`. */

@@ -11,6 +11,7 @@ import { FakeRealtimeSession } from './fake-session.js';
 import type { ResponsePacing } from './response-run.js';
 import { type FakeRealtimeScript, ScriptPlayer } from './script.js';
 import type { FakeRealtimeHooks, SessionHost } from './session-host.js';
+import { REALTIME_VOICES } from './session-schema.js';
 import { generateTestCertificate } from './tls.js';
 import { DEFAULT_VAD } from './vad.js';
 
@@ -21,12 +22,8 @@ export interface FakeRealtimeServerOptions extends FakeRealtimeHooks {
   apiKey?: string;
   /** Agent audio production speed as a multiple of real time. Default 4 (the real API is faster than playback too). */
   audioPace?: number;
-  /** Milliseconds of audio per `response.output_audio.delta`, on average. Default 100. */
+  /** Milliseconds of audio per `response.output_audio.delta`. Default 100. */
   audioChunkMs?: number;
-  /** How much delta sizes vary around `audioChunkMs` (0 to 1). Default 0.5, as the real deltas vary. */
-  audioChunkJitter?: number;
-  /** Delay of each input transcription after its commit. Default 300 ms: after `response.created`. */
-  transcriptionDelayMs?: number;
   /** Length of generated speech per character of the line. Default 55 ms (about 15 characters a second). */
   speechMsPerChar?: number;
   /** Delay before a response's first output item ("time to first audio"). Default 0. */
@@ -34,11 +31,22 @@ export interface FakeRealtimeServerOptions extends FakeRealtimeHooks {
   /** Continuous loud audio needed before `speech_started`. Default 40 ms. */
   minSpeechMs?: number;
   /**
-   * Agent audio is paced on a drift-corrected clock (`audioPace` times real time); this many
-   * milliseconds of it are sent at once when a line starts, as the real API bursts ahead of
-   * playback. Default 0.
+   * Pace agent audio on a drift-corrected clock, this many milliseconds of it ahead of real
+   * time (sent at once when a line starts, as the real API bursts ahead of playback). Default:
+   * unset, a fixed sleep of `audioChunkMs / audioPace` after each chunk.
    */
   audioLeadMs?: number;
+  /**
+   * How long a session lasts before the server ends it with `session_expired` and a close.
+   * Default 60 minutes, the GA limit (PROTOCOLS.md, corrections); a test shrinks it.
+   */
+  maxSessionMs?: number;
+  /**
+   * The voices this deployment accepts (default: every voice the SDK lists). Deployments have
+   * refused listed voices (Azure-Samples/aoai-realtime-audio-sdk#94); a test narrows the list
+   * to make the API refuse a profile the product's own check accepts.
+   */
+  voices?: readonly string[];
 }
 
 /** One WebSocket upgrade attempt, accepted or not (for assertions on auth and headers). */
@@ -54,7 +62,7 @@ export interface UpgradeAttempt {
 const DEFAULT_API_KEY = 'sk-fake-realtime';
 const REALTIME_PATH = '/v1/realtime';
 const DEFAULT_WAIT_MS = 10_000;
-const DEFAULT_TRANSCRIPTION_DELAY_MS = 300;
+const GA_MAX_SESSION_MS = 60 * 60_000;
 
 /**
  * A local stand-in for the OpenAI Realtime API (GA protocol) for tests, the demo and
@@ -223,7 +231,8 @@ export class FakeRealtimeServer {
       hooks: this.options,
       script: this.player,
       minSpeechMs: this.options.minSpeechMs ?? DEFAULT_VAD.minSpeechMs,
-      transcriptionDelayMs: this.options.transcriptionDelayMs ?? DEFAULT_TRANSCRIPTION_DELAY_MS,
+      maxSessionMs: this.options.maxSessionMs ?? GA_MAX_SESSION_MS,
+      voices: this.options.voices ?? REALTIME_VOICES,
       pacing: () => this.pacing(),
       takeResponseDelay: () => {
         const delay = this.pendingDelayMs;
@@ -242,7 +251,6 @@ export class FakeRealtimeServer {
     return {
       audioPace: this.options.audioPace ?? 4,
       audioChunkMs: this.options.audioChunkMs ?? 100,
-      audioChunkJitter: this.options.audioChunkJitter ?? 0.5,
       speechMsPerChar: this.options.speechMsPerChar ?? 55,
       firstOutputDelayMs: this.options.firstOutputDelayMs ?? 0,
       ...(this.options.audioLeadMs === undefined ? {} : { audioLeadMs: this.options.audioLeadMs }),

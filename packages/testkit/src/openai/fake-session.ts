@@ -1,7 +1,6 @@
 import { WebSocket } from 'ws';
 import { type ApiError, invalidRequest } from './api-error.js';
 import {
-  BETA_SESSION_KEYS,
   type ClientEvent,
   type ClientEventOf,
   type ClientEventType,
@@ -10,7 +9,6 @@ import {
   describeIssue,
   type FakeSessionConfig,
   type ReceivedClientEvent,
-  sessionConfigSchema,
 } from './client-events.js';
 import { Conversation, itemToWire } from './conversation.js';
 import { newId } from './ids.js';
@@ -19,6 +17,8 @@ import { Responder } from './responder.js';
 import type { ResponseRun } from './response-run.js';
 import { defaultSessionConfig, mergeSessionConfig } from './session-defaults.js';
 import type { SentServerEvent, SessionHost } from './session-host.js';
+import { validateSessionUpdate } from './session-validation.js';
+import { decodeCallerAudio, encodeAgentAudio, type WireFormat } from './wire-audio.js';
 
 const MS_PER_INPUT_AUDIO_TOKEN = 100;
 const AUDIO_IN = 'input_audio_buffer.append';
@@ -42,20 +42,21 @@ export class FakeRealtimeSession {
   private readonly responder: Responder;
   private readonly recordAudio: boolean;
   private extraDelayMs = 0;
+  private readonly expiry: NodeJS.Timeout;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly host: SessionHost,
     readonly model: string,
   ) {
-    this.config = defaultSessionConfig(this.id, model);
+    const expiresAt = Math.floor((Date.now() + host.maxSessionMs) / 1_000);
+    this.config = defaultSessionConfig(this.id, model, expiresAt);
     this.recordAudio = host.hooks.recordAudio !== false;
     const send = (type: string, payload: Record<string, unknown> = {}) => this.send(type, payload);
     const outputAudio = host.hooks.outputAudio;
     this.responder = new Responder({
       conversation: this.conversation,
       script: host.script,
-      instructions: () => this.config.instructions ?? '',
       pacing: () => host.pacing(),
       takeDelay: () => {
         const extra = this.extraDelayMs + host.takeResponseDelay();
@@ -64,8 +65,6 @@ export class FakeRealtimeSession {
       },
       send,
       inputTokens: () => this.inputTokens(),
-      inputPosition: () => this.input.totalMs,
-      responseEnded: (startedAt, audioMs) => this.input.responseEnded(startedAt, audioMs),
       notify: () => host.notify(),
       ...(outputAudio ? { outputAudio: (chunk: Buffer) => outputAudio(this, chunk) } : {}),
     });
@@ -79,25 +78,31 @@ export class FakeRealtimeSession {
         committed: (item, respond) => {
           this.responder.noteInput(item);
           if (respond && !this.responder.active) {
-            this.responder.start(
-              item.idle
-                ? { kind: 'idle_timeout', itemId: item.id }
-                : { kind: 'caller', transcript: item.text, itemId: item.id },
-            );
+            this.responder.start({ kind: 'caller', transcript: item.text, itemId: item.id });
           }
         },
-        responding: () => this.responder.active !== undefined,
       },
-      { minSpeechMs: host.minSpeechMs, transcriptionDelayMs: host.transcriptionDelayMs },
+      host.minSpeechMs,
     );
     socket.on('message', (data, isBinary) => this.onMessage(String(data), isBinary));
     socket.on('close', (code, reason) => {
+      clearTimeout(this.expiry);
       this.closed = { code, reason: String(reason) };
-      this.input.close();
       for (const run of this.responder.runs) run.cancel('client_cancelled');
       host.notify();
     });
+    this.expiry = setTimeout(() => this.expire(), host.maxSessionMs);
     this.send('session.created', { session: this.config });
+  }
+
+  /** The format the API reads appended caller audio in right now. */
+  get inputFormat(): WireFormat {
+    return this.config.audio?.input?.format?.type ?? 'audio/pcm';
+  }
+
+  /** The format the API sends agent audio in right now. */
+  get outputFormat(): WireFormat {
+    return this.config.audio?.output?.format?.type ?? 'audio/pcm';
   }
 
   /** Every response of this session, oldest first. */
@@ -184,15 +189,33 @@ export class FakeRealtimeSession {
     });
   }
 
+  /**
+   * The server's end of a session at its maximum duration: an `error` (`session_expired`),
+   * then a close 1001 with the same words. Shape from real sessions: livekit/agents#2358 and
+   * twilio-samples/speech-assistant-openai-realtime-api-python#10 (the error event),
+   * pollen-robotics/reachy_mini_conversation_app#134 (close 1001 "Your session hit the
+   * maximum duration of 60 minutes."). The GA limit is 60 minutes (PROTOCOLS.md, corrections).
+   */
+  expire(): void {
+    const message = `Your session hit the maximum duration of ${durationWords(this.host.maxSessionMs)}.`;
+    this.sendError({ type: 'invalid_request_error', code: 'session_expired', message });
+    this.socket.close(1001, message);
+  }
+
   // ---- protocol --------------------------------------------------------------------------
 
   /** Sends a server event; false when the socket is no longer open. */
   send(type: string, payload: Record<string, unknown> = {}): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
-    const event = { type, event_id: newId('event'), ...payload };
+    const audio = type === AUDIO_OUT;
+    const format = audio ? this.outputFormat : undefined;
+    const event: SentServerEvent['event'] = { type, event_id: newId('event'), ...payload };
+    if (format && format !== 'audio/pcmu' && typeof event.delta === 'string') {
+      event.delta = encodeAgentAudio(Buffer.from(event.delta, 'base64'), format).toString('base64');
+    }
     this.socket.send(JSON.stringify(event));
     const at = performance.now();
-    if (this.recordAudio || type !== AUDIO_OUT) this.sent.push({ at, event });
+    if (this.recordAudio || !audio) this.sent.push({ at, event, ...(format ? { format } : {}) });
     this.host.hooks.onServerEvent?.(this, event, at);
     this.host.notify();
     return true;
@@ -233,8 +256,13 @@ export class FakeRealtimeSession {
       );
       return;
     }
-    if (this.recordAudio || parsed.data.type !== AUDIO_IN) {
-      this.received.push({ at: receivedAt, event: parsed.data });
+    const audio = parsed.data.type === AUDIO_IN;
+    if (this.recordAudio || !audio) {
+      this.received.push({
+        at: receivedAt,
+        event: parsed.data,
+        ...(audio ? { format: this.inputFormat } : {}),
+      });
     }
     this.host.hooks.onClientEvent?.(this, parsed.data, receivedAt);
     const error = this.handle(parsed.data);
@@ -248,7 +276,7 @@ export class FakeRealtimeSession {
       case 'session.update':
         return this.updateSession(event.session);
       case 'input_audio_buffer.append':
-        this.input.append(event.audio);
+        this.input.append(this.asHeard(event.audio));
         return undefined;
       case 'input_audio_buffer.commit':
         if (this.input.buffered < MIN_COMMIT_MS) {
@@ -311,26 +339,24 @@ export class FakeRealtimeSession {
     }
   }
 
+  /**
+   * A valid update is applied and confirmed with the whole effective session; an invalid one
+   * is answered with `error` only and changes nothing (PROTOCOLS.md, corrections).
+   */
   private updateSession(session: Record<string, unknown>): ApiError | undefined {
-    const beta = BETA_SESSION_KEYS.find((key) => key in session);
-    if (beta)
-      return invalidRequest('unknown_parameter', `Unknown parameter: 'session.${beta}'.`, `session.${beta}`);
-    if (session.type === undefined) {
-      return invalidRequest(
-        'missing_required_parameter',
-        "Missing required parameter: 'session.type'.",
-        'session.type',
-      );
-    }
-    const parsed = sessionConfigSchema.safeParse(session);
-    if (!parsed.success) {
-      const issue = describeIssue(parsed.error);
-      return invalidRequest('invalid_value', issue.message, `session.${issue.param}`);
-    }
-    this.config = mergeSessionConfig(this.config, parsed.data);
+    const update = validateSessionUpdate(session, this.host.voices);
+    if ('message' in update) return update;
+    this.config = mergeSessionConfig(this.config, update);
     this.input.configure();
     this.send('session.updated', { session: this.config });
     return undefined;
+  }
+
+  /** Caller audio read in the session's input format (base64 again, for the VAD). */
+  private asHeard(audio: string): string {
+    const format = this.inputFormat;
+    if (format === 'audio/pcmu') return audio;
+    return decodeCallerAudio(Buffer.from(audio, 'base64'), format).toString('base64');
   }
 
   private createItem(raw: Record<string, unknown>): ApiError | undefined {
@@ -360,6 +386,12 @@ export class FakeRealtimeSession {
       Math.ceil(this.input.totalMs / MS_PER_INPUT_AUDIO_TOKEN)
     );
   }
+}
+
+/** "60 minutes", or seconds for a limit a test shrank below a minute. */
+function durationWords(ms: number): string {
+  const minutes = ms / 60_000;
+  return Number.isInteger(minutes) ? `${minutes} minutes` : `${Math.round(ms / 1_000)} seconds`;
 }
 
 function itemNotFound(itemId: string): ApiError {

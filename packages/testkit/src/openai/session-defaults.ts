@@ -1,13 +1,19 @@
-import type { FakeSessionConfig, TurnDetectionConfig } from './client-events.js';
+import type { FakeSessionConfig, SessionUpdate, TurnDetectionConfig } from './session-schema.js';
 import { DEFAULT_VAD, type VadSettings } from './vad.js';
 
-/** What `session.created` reports before any `session.update`: the API's defaults. */
-export function defaultSessionConfig(id: string, model: string): FakeSessionConfig {
+/**
+ * What `session.created` reports before any `session.update`: the API's defaults. A GA session
+ * starts as `audio/pcm` at 24 kHz both ways (PROTOCOLS.md, corrections; the SDK's
+ * `RealtimeAudioFormats.AudioPCM` has `rate: 24000` as its only rate); `expires_at` (epoch
+ * seconds) is when the server ends it (openai/openai-realtime-api-beta#23 shows the field).
+ */
+export function defaultSessionConfig(id: string, model: string, expiresAt: number): FakeSessionConfig {
   return {
     type: 'realtime',
     object: 'realtime.session',
     id,
     model,
+    expires_at: expiresAt,
     output_modalities: ['audio'],
     instructions: '',
     audio: {
@@ -34,9 +40,10 @@ export function defaultSessionConfig(id: string, model: string): FakeSessionConf
 
 /**
  * `session.update` replaces the fields it names. `audio.input` and `audio.output` are merged
- * one level down, so updating the voice keeps the input format.
+ * one level down, so updating the voice keeps the input format. Only a validated update is
+ * merged: a refused one changes nothing.
  */
-export function mergeSessionConfig(current: FakeSessionConfig, update: FakeSessionConfig): FakeSessionConfig {
+export function mergeSessionConfig(current: FakeSessionConfig, update: SessionUpdate): FakeSessionConfig {
   const audio = update.audio
     ? {
         ...current.audio,

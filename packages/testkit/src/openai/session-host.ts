@@ -3,6 +3,7 @@ import type { ClientEvent } from './client-events.js';
 import type { FakeRealtimeSession } from './fake-session.js';
 import type { ResponsePacing } from './response-run.js';
 import type { ScriptPlayer } from './script.js';
+import type { WireFormat } from './wire-audio.js';
 
 /**
  * Hooks for benchmarks, which time audio through the fake. None changes what the fake says or
@@ -31,8 +32,10 @@ export interface SessionHost {
   readonly hooks: FakeRealtimeHooks;
   readonly script: ScriptPlayer;
   readonly minSpeechMs: number;
-  /** Delay of each input transcription after its commit (ms). */
-  readonly transcriptionDelayMs: number;
+  /** When the server ends a session (GA: 60 minutes). */
+  readonly maxSessionMs: number;
+  /** The voices this deployment accepts. */
+  readonly voices: readonly string[];
   pacing(): ResponsePacing;
   /** Extra delay of the next response, set server-wide (consumed once). */
   takeResponseDelay(): number;
@@ -47,4 +50,6 @@ export interface SessionHost {
 export interface SentServerEvent {
   at: number;
   event: { type: string; event_id: string; [key: string]: unknown };
+  /** For agent audio: the session's output format it was sent in (a phone expects `audio/pcmu`). */
+  format?: WireFormat;
 }
