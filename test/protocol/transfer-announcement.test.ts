@@ -7,6 +7,9 @@
  * then none (or the first syllables) of "I am connecting you with a colleague now…", then the
  * ringing. After: the bridge says when that line has played to its last mark, the service
  * moves the call only then (or after a bound), and a 429 on the update is waited out.
+ * The hang-up after a goodbye goes through the same REST client: before, four 429s in a row
+ * outlasted the SDK's three quick retries and the caller heard the gateway's apology after
+ * the agent's goodbye; now they are waited out and the call simply ends.
  */
 import { migrationsFolder } from '@voice/shared/db';
 import type { FakeRealtimeScript } from '@voice/testkit/openai';
@@ -25,6 +28,9 @@ const ANNOUNCEMENT_MS = ANNOUNCEMENT.length * SPEECH_MS_PER_CHAR;
 /** One 20 ms frame of slack: Twilio's frames need not line up with the model's chunks. */
 const FRAME_SLACK_MS = 20;
 const HUMANS = ['+15550102001', '+15550102002'];
+const GOODBYE = 'Thank you for calling, goodbye!';
+/** One more than the SDK's own 429 retries (node_modules/twilio/lib/base/RequestClient.js). */
+const HANG_UP_429S = 4;
 
 function handOffScript(): FakeRealtimeScript {
   return {
@@ -42,6 +48,16 @@ function handOffScript(): FakeRealtimeScript {
         },
       },
       { when: { functionOutput: { name: 'escalate_to_human' } }, reply: { say: ANNOUNCEMENT } },
+    ],
+  };
+}
+
+function goodbyeScript(): FakeRealtimeScript {
+  return {
+    callerTranscripts: ['That is all, goodbye.'],
+    rules: [
+      { when: { callerSaid: 'goodbye' }, reply: { calls: [{ name: 'end_call', arguments: {} }] } },
+      { when: { functionOutput: { name: 'end_call' } }, reply: { say: GOODBYE } },
     ],
   };
 }
@@ -121,5 +137,26 @@ describe('a transfer waits until the caller has heard the agent announce it (iss
     expect(faults.twilio.updatesFor(call.callSid)).toHaveLength(1);
     const record = await transferredRecord(call);
     expect(record.escalations[0]?.status).toBe('dialing');
+  });
+
+  it('four 429s on the hang-up after a goodbye are waited out: the call ends, no apology', async () => {
+    faults.model.setScript(goodbyeScript());
+    const call = await faults.call();
+    await agentTurn(call, 0);
+    faults.twilio.rateLimitNext(HANG_UP_429S);
+    await call.say(mulawTone(UTTERANCE_MS));
+    const end = await call.ended;
+
+    expect(end).toMatchObject({ reason: 'rest_completed', spoken: [] });
+    expect(faults.twilio.rejected.filter((r) => r.callSid === call.callSid)).toHaveLength(HANG_UP_429S);
+    expect(faults.twilio.updatesFor(call.callSid)).toEqual([
+      expect.objectContaining({ status: 'completed' }),
+    ]);
+    const record = await waitForRecord(
+      faults.system.recorderUrl,
+      call.callSid,
+      (r) => r.call.status === 'ended' && r.call.endReason !== null,
+    );
+    expect(record.call.endReason).toBe('agent_ended');
   });
 });
