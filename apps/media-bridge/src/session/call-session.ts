@@ -127,7 +127,10 @@ export class CallSession {
         attempts: deps.settings.modelConnectAttempts,
       },
       {
-        onEvent: (event) => this.onModelEvent(event),
+        onEvent: (event) => {
+          this.onModelEvent(event);
+          this.escalations.onModelEvent(event);
+        },
         onAudioDelta: (delta) => this.speech.onAudioDelta(delta),
         sessionConfig: () => this.offer.config,
         replayItems: () => this.transcript.replayItems(),
@@ -155,7 +158,10 @@ export class CallSession {
       generation: () => this.link.generation,
       serverInterrupts: () => serverInterruptsResponses(this.offer.config),
       claimRequestedAt: Date.parse(claim.requestedAt),
-      onPlayback: () => this.endCall.onPlayback(),
+      onPlayback: () => {
+        this.endCall.onPlayback();
+        this.escalations.onPlayback();
+      },
     });
     this.escalations = new Escalations({
       nc: deps.nc,
@@ -165,6 +171,7 @@ export class CallSession {
       caller: claim.from,
       transcript: this.transcript,
       logger: this.log,
+      playbackIdle: () => this.tracker.idle,
       onUpdate: (status) => this.input.escalationUpdate(status),
     });
     this.tools = new ToolLoop({
@@ -187,6 +194,7 @@ export class CallSession {
       metrics: deps.metrics,
       logger: this.log,
       fillerAfterMs: profile.toolFillerAfterMs,
+      persona: profile.instructions,
       agentSilent: () => !this.gate.inFlight && this.tracker.idle,
     });
     this.dtmf = new DtmfCollector(deps.settings.dtmfCollectMs, (digits) => this.input.keypad(digits));
@@ -206,6 +214,7 @@ export class CallSession {
       responseStarted: () => {
         this.callerAwaitsAnswer = false;
       },
+      retryTurn: () => this.gate.request(purposeResponse('retry')),
     });
   }
 
@@ -367,7 +376,7 @@ export class CallSession {
       if (plan.respond) this.gate.request(purposeResponse('resume'));
       return;
     }
-    this.gate.request(greetingResponse(this.deps.profile.greeting));
+    this.gate.request(greetingResponse(this.deps.profile.instructions, this.deps.profile.greeting));
   }
 
   private onReplaced(reason: ReplaceReason, gapMs: number): void {

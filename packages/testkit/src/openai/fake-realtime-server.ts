@@ -22,8 +22,12 @@ export interface FakeRealtimeServerOptions extends FakeRealtimeHooks {
   apiKey?: string;
   /** Agent audio production speed as a multiple of real time. Default 4 (the real API is faster than playback too). */
   audioPace?: number;
-  /** Milliseconds of audio per `response.output_audio.delta`. Default 100. */
+  /** Milliseconds of audio per `response.output_audio.delta`, on average. Default 100. */
   audioChunkMs?: number;
+  /** How much delta sizes vary around `audioChunkMs` (0 to 1). Default 0.5, as the real deltas vary. */
+  audioChunkJitter?: number;
+  /** Delay of each input transcription after its commit. Default 300 ms: after `response.created`. */
+  transcriptionDelayMs?: number;
   /** Length of generated speech per character of the line. Default 55 ms (about 15 characters a second). */
   speechMsPerChar?: number;
   /** Delay before a response's first output item ("time to first audio"). Default 0. */
@@ -31,9 +35,9 @@ export interface FakeRealtimeServerOptions extends FakeRealtimeHooks {
   /** Continuous loud audio needed before `speech_started`. Default 40 ms. */
   minSpeechMs?: number;
   /**
-   * Pace agent audio on a drift-corrected clock, this many milliseconds of it ahead of real
-   * time (sent at once when a line starts, as the real API bursts ahead of playback). Default:
-   * unset, a fixed sleep of `audioChunkMs / audioPace` after each chunk.
+   * Agent audio is paced on a drift-corrected clock (`audioPace` times real time); this many
+   * milliseconds of it are sent at once when a line starts, as the real API bursts ahead of
+   * playback. Default 0.
    */
   audioLeadMs?: number;
   /**
@@ -62,6 +66,7 @@ export interface UpgradeAttempt {
 const DEFAULT_API_KEY = 'sk-fake-realtime';
 const REALTIME_PATH = '/v1/realtime';
 const DEFAULT_WAIT_MS = 10_000;
+const DEFAULT_TRANSCRIPTION_DELAY_MS = 300;
 const GA_MAX_SESSION_MS = 60 * 60_000;
 
 /**
@@ -231,6 +236,7 @@ export class FakeRealtimeServer {
       hooks: this.options,
       script: this.player,
       minSpeechMs: this.options.minSpeechMs ?? DEFAULT_VAD.minSpeechMs,
+      transcriptionDelayMs: this.options.transcriptionDelayMs ?? DEFAULT_TRANSCRIPTION_DELAY_MS,
       maxSessionMs: this.options.maxSessionMs ?? GA_MAX_SESSION_MS,
       voices: this.options.voices ?? REALTIME_VOICES,
       pacing: () => this.pacing(),
@@ -251,6 +257,7 @@ export class FakeRealtimeServer {
     return {
       audioPace: this.options.audioPace ?? 4,
       audioChunkMs: this.options.audioChunkMs ?? 100,
+      audioChunkJitter: this.options.audioChunkJitter ?? 0.5,
       speechMsPerChar: this.options.speechMsPerChar ?? 55,
       firstOutputDelayMs: this.options.firstOutputDelayMs ?? 0,
       ...(this.options.audioLeadMs === undefined ? {} : { audioLeadMs: this.options.audioLeadMs }),

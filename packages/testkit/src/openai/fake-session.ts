@@ -57,6 +57,7 @@ export class FakeRealtimeSession {
     this.responder = new Responder({
       conversation: this.conversation,
       script: host.script,
+      instructions: () => this.config.instructions ?? '',
       pacing: () => host.pacing(),
       takeDelay: () => {
         const extra = this.extraDelayMs + host.takeResponseDelay();
@@ -65,6 +66,8 @@ export class FakeRealtimeSession {
       },
       send,
       inputTokens: () => this.inputTokens(),
+      inputPosition: () => this.input.totalMs,
+      responseEnded: (startedAt, audioMs) => this.input.responseEnded(startedAt, audioMs),
       notify: () => host.notify(),
       ...(outputAudio ? { outputAudio: (chunk: Buffer) => outputAudio(this, chunk) } : {}),
     });
@@ -78,16 +81,22 @@ export class FakeRealtimeSession {
         committed: (item, respond) => {
           this.responder.noteInput(item);
           if (respond && !this.responder.active) {
-            this.responder.start({ kind: 'caller', transcript: item.text, itemId: item.id });
+            this.responder.start(
+              item.idle
+                ? { kind: 'idle_timeout', itemId: item.id }
+                : { kind: 'caller', transcript: item.text, itemId: item.id },
+            );
           }
         },
+        responding: () => this.responder.active !== undefined,
       },
-      host.minSpeechMs,
+      { minSpeechMs: host.minSpeechMs, transcriptionDelayMs: host.transcriptionDelayMs },
     );
     socket.on('message', (data, isBinary) => this.onMessage(String(data), isBinary));
     socket.on('close', (code, reason) => {
       clearTimeout(this.expiry);
       this.closed = { code, reason: String(reason) };
+      this.input.close();
       for (const run of this.responder.runs) run.cancel('client_cancelled');
       host.notify();
     });

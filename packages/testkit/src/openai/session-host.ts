@@ -32,6 +32,8 @@ export interface SessionHost {
   readonly hooks: FakeRealtimeHooks;
   readonly script: ScriptPlayer;
   readonly minSpeechMs: number;
+  /** Delay of each input transcription after its commit (ms). */
+  readonly transcriptionDelayMs: number;
   /** When the server ends a session (GA: 60 minutes). */
   readonly maxSessionMs: number;
   /** The voices this deployment accepts. */
