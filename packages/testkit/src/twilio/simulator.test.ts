@@ -292,6 +292,43 @@ describe('placeCall (the Twilio caller simulator)', () => {
     expect(placed.statusCallbacks.at(-1)?.params.CallStatus).toBe('completed');
   });
 
+  it('a TwiML update drops the agent audio not yet played: recorded as unplayed, never heard', async () => {
+    gateway.twiml = gateway.connectTwiml();
+    const placed = await call();
+    const { socket } = await socketOf(placed);
+    sendMedia(socket, placed.stream?.streamSid as string, mulawTone(3_000));
+    await placed.waitFor(() => placed.heardAudio().length >= 200 * 8);
+    await restClient
+      .calls(placed.callSid)
+      .update({ twiml: '<Response><Dial>+15550102001</Dial></Response>' });
+    await placed.waitFor(() => placed.transferred);
+    const [takeover] = placed.restTakeovers;
+    expect(takeover?.update.twiml).toContain('<Dial>');
+    const heardBytes = placed.heardAudio().length;
+    expect(heardBytes).toBeLessThan(3_000 * 8);
+    // What was heard and what was dropped make up the whole line, give or take the frame in play.
+    expect(Math.abs(heardBytes + (takeover?.unplayedBytes ?? 0) - 3_000 * 8)).toBeLessThanOrEqual(
+      FRAME_BYTES,
+    );
+  });
+
+  it('posts stream-error with its StreamError to the stream status callback', async () => {
+    gateway.twiml = gateway.connectTwiml();
+    const placed = await call();
+    await socketOf(placed);
+    const answer = await placed.postStreamError('Stream - WebSocket - Connection Broken Pipe');
+    expect(answer?.status).toBe(204);
+    const posted = gateway.posts.find((post) => post.params.StreamEvent === 'stream-error');
+    expect(posted).toMatchObject({
+      path: '/voice/status',
+      valid: true,
+      params: {
+        StreamError: 'Stream - WebSocket - Connection Broken Pipe',
+        StreamSid: placed.stream?.streamSid,
+      },
+    });
+  });
+
   it('runs the fallback TwiML when the gateway closes the stream', async () => {
     gateway.twiml = gateway.connectTwiml();
     const placed = await call();
