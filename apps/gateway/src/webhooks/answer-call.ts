@@ -1,11 +1,11 @@
 import { type DecidedCallAnswer, mediaSubjects, type TwilioVoiceWebhook } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
 import type { ClaimRef, LiveCall } from '../calls/live-calls.js';
-import { type ReleasableClaim, releaseClaim } from '../calls/release-claim.js';
+import { releaseClaim } from '../calls/release-claim.js';
 import type { GatewayContext } from '../context.js';
 import { issueStreamToken } from '../stream/stream-token.js';
 import { ANSWER_WAIT_MS, type AnswerRole, answerOnce, ownerLeaseMs } from './answer-once.js';
-import { decideAnswer } from './decide-answer.js';
+import { decideAnswer, followerDecision } from './decide-answer.js';
 import { CALLER_MESSAGES, connectTwiml, sayAndHangUpTwiml } from './twiml.js';
 
 /** How long a hold outlives its stream token: a stream verified just before expiry may still be starting. */
@@ -68,28 +68,26 @@ export async function answerInboundCall(
           return decided.answer;
         },
         undo: (answer) => {
-          if (answer.state === 'connected') releaseClaim(ctx, claimOf(callSid, answer), 'claim_superseded');
+          if (answer.state !== 'connected') return;
+          const claim = claimOf(callSid, answer);
+          releaseClaim(
+            ctx,
+            { ...claim, subjects: mediaSubjects(callSid, claim.claimId) },
+            'claim_superseded',
+          );
         },
       },
     );
-    const outcome = role === 'followed' ? followerOutcome(answer) : ownerOutcome;
-    return { twiml: answerTwiml(ctx, callSid, answer), outcome, role };
+    const decided =
+      role === 'followed' ? await followerDecision(ctx, webhook, answer) : { answer, outcome: ownerOutcome };
+    return { twiml: answerTwiml(ctx, callSid, decided.answer), outcome: decided.outcome, role };
   } finally {
     if (reserved) ctx.liveCalls.unreserve();
   }
 }
 
-function followerOutcome(answer: DecidedCallAnswer): InboundOutcome {
-  return answer.state === 'connected' ? 'retry_connected' : 'retry_refused';
-}
-
-function claimOf(callSid: string, answer: ConnectedAnswer): ClaimRef & ReleasableClaim {
-  return {
-    callSid,
-    claimId: answer.claimId,
-    bridgeId: answer.bridgeId,
-    subjects: mediaSubjects(callSid, answer.claimId),
-  };
+function claimOf(callSid: string, answer: ConnectedAnswer): ClaimRef {
+  return { callSid, claimId: answer.claimId, bridgeId: answer.bridgeId };
 }
 
 /** What the caller is told: the refusal, or the stream of the claim. */
@@ -114,8 +112,11 @@ function connectHeldClaim(ctx: GatewayContext, claim: ClaimRef, tokenExpiresAt: 
   ctx.liveCalls.hold(claim, untilExpiryMs + STREAM_START_GRACE_MS, (call) => {
     void releaseUnusedClaim(ctx, call);
   });
+  const { callSid, claimId, bridgeId } = claim;
   const streamToken = issueStreamToken(ctx.config.STREAM_TOKEN_SECRET, {
-    ...claim,
+    callSid,
+    claimId,
+    bridgeId,
     expiresAt: tokenExpiresAt,
   });
   return connectTwiml({ streamUrl: ctx.urls.stream, statusCallbackUrl: ctx.urls.status, streamToken });

@@ -103,6 +103,31 @@ async function claimBridge(
   return { answer, outcome: 'connected' };
 }
 
+/**
+ * What a retry repeats: the owner's answer, unless it connected a call that has ended since
+ * (a replayed webhook) and is no longer held here; that gets the refusal the first attempt of
+ * an ended call gets, never a claim that is long gone.
+ */
+export async function followerDecision(
+  ctx: GatewayContext,
+  webhook: TwilioVoiceWebhook,
+  answer: DecidedCallAnswer,
+): Promise<OwnerDecision> {
+  if (answer.state === 'refused') return { answer, outcome: 'retry_refused' };
+  if (ctx.liveCalls.get(webhook.CallSid)) return { answer, outcome: 'retry_connected' };
+  // The owner recorded the call before it decided: this reads the row back.
+  const recorded = await ctx.store.recordCall({
+    callSid: webhook.CallSid,
+    accountSid: webhook.AccountSid,
+    from: webhook.From,
+    to: webhook.To,
+    agentId: null,
+    startedAt: new Date(ctx.now()),
+  });
+  if (recorded.call.status !== 'ended') return { answer, outcome: 'retry_connected' };
+  return { answer: refused(ctx, refusalFor(recorded.call)), outcome: 'retry_refused' };
+}
+
 function refused(ctx: GatewayContext, message: RefusalMessage): DecidedCallAnswer {
   return { state: 'refused', gatewayId: ctx.gatewayId, message };
 }

@@ -103,6 +103,28 @@ describe('POST /voice/inbound', () => {
     expect(await outcomeCount(gw, 'retry_connected')).toBe(2);
     const dedup = await gw.metrics.webhookDedup.get();
     expect(dedup.values).toEqual([expect.objectContaining({ labels: { how: 'followed' }, value: 2 })]);
+    const token = verifyStreamToken(TEST_TOKEN_SECRET, streamToken(first.body), Date.now());
+    expect(token.ok && Object.keys(token.value).sort()).toEqual([
+      'bridgeId',
+      'callSid',
+      'claimId',
+      'expiresAt',
+    ]);
+  });
+
+  it('answers a webhook replayed after its call ended with a refusal, never the old claim', async () => {
+    const sid = callSid();
+    await gw.app.http.inject(signedPost(INBOUND, voiceParams(sid)));
+    const claimId = gw.bus.claimRequests[0]?.claimId ?? '';
+    gw.app.liveCalls.remove(sid, claimId);
+    await gw.store.markEnded({ callSid: sid, reason: 'caller_hangup', at: new Date() });
+
+    const replay = await gw.app.http.inject(signedPost(INBOUND, voiceParams(sid)));
+    expect(replay.body).toContain(`<Say>${CALLER_MESSAGES.busy}</Say><Hangup/>`);
+    expect(replay.body).not.toContain('<Connect>');
+    expect(gw.bus.claimRequests).toHaveLength(1);
+    expect(gw.app.liveCalls.size).toBe(0);
+    expect(await outcomeCount(gw, 'retry_refused')).toBe(1);
   });
 
   it('tells the caller politely when no agent answers the number, and records why the call ended', async () => {
