@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { type CallEvent, callEventSchema, decodeJson, subjects } from '@voice/shared/contracts';
-import { agentProfiles, createDatabase, type DatabaseHandle } from '@voice/shared/db';
+import { agentProfiles, createDatabase, type DatabaseHandle, validAgentProfile } from '@voice/shared/db';
 import { createLogger } from '@voice/shared/logging';
 import { ensureStreams, JetStreamOutbox, jetstream } from '@voice/shared/nats';
 import { Registry } from '@voice/shared/telemetry';
@@ -57,23 +57,25 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
   for (const agent of options.agents) {
     await database.db
       .insert(agentProfiles)
-      .values({
-        id: agent.id,
-        phoneNumber: `+1555000${String(2_000 + options.agents.indexOf(agent)).padStart(4, '0')}`,
-        name: `Test agent ${agent.id}`,
-        instructions: 'You are a test receptionist. Be brief.',
-        voice: 'marin',
-        greeting: agent.greeting ?? TEST_GREETING,
-        allowedTools: agent.allowedTools ?? [],
-        turnDetection: {
-          type: 'server_vad',
-          threshold: 0.5,
-          prefix_padding_ms: 300,
-          silence_duration_ms: 300,
-        },
-        noiseReduction: 'near_field',
-        toolFillerAfterMs: agent.toolFillerAfterMs === undefined ? null : agent.toolFillerAfterMs,
-      })
+      .values(
+        validAgentProfile({
+          id: agent.id,
+          phoneNumber: `+1555000${String(2_000 + options.agents.indexOf(agent)).padStart(4, '0')}`,
+          name: `Test agent ${agent.id}`,
+          instructions: 'You are a test receptionist. Be brief.',
+          voice: 'marin',
+          greeting: agent.greeting ?? TEST_GREETING,
+          allowedTools: agent.allowedTools ?? [],
+          turnDetection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 300,
+          },
+          noiseReduction: 'near_field',
+          toolFillerAfterMs: agent.toolFillerAfterMs === undefined ? null : agent.toolFillerAfterMs,
+        }),
+      )
       .onConflictDoNothing();
   }
   const nc = await connect({ servers: options.natsUrl, name: 'media-bridge-test' });

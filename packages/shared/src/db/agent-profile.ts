@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentIdSchema } from '../contracts/ids.js';
 import { ContractError } from '../errors/index.js';
 
 /**
@@ -81,7 +82,7 @@ export const realtimeProfileSchema = z.object({
 
 /** A profile as written: the columns with defaults may be left out (the database's defaults are valid). */
 export const agentProfileInputSchema = realtimeProfileSchema.partial().extend({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/),
+  id: agentIdSchema,
   phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'not an E.164 number'),
   name: z.string().min(1).max(200),
   instructions: realtimeProfileSchema.shape.instructions,
