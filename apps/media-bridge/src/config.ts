@@ -27,7 +27,10 @@ export const mediaBridgeConfigSchema = z.object({
   CLAIM_START_TIMEOUT_MS: intVariable(30_000, 1_000, 300_000),
   /** Upper bound of tool discovery at call start. */
   TOOL_DISCOVERY_MAX_WAIT_MS: intVariable(500, 50, 10_000),
-  /** How long opening a model socket (TLS, upgrade, `session.created`) may take. */
+  /**
+   * How long opening a model socket (TLS, upgrade, `session.created`) may take, and then
+   * confirming its configuration (`session.updated`).
+   */
   MODEL_CONNECT_TIMEOUT_MS: intVariable(10_000, 500, 60_000),
   /** Attempts to open a replacement model session after the socket dropped, before giving the call up. */
   MODEL_RESTORE_ATTEMPTS: intVariable(4, 1, 20),
