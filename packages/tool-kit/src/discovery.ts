@@ -73,6 +73,9 @@ function readTool(
     return undefined;
   }
   if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return undefined;
+  // The realtime API refuses a whole session.update for one function whose parameters are not
+  // an object schema (e.g. a union at the root): such a tool is not offered rather than break calls.
+  if ((parameters as { type?: unknown }).type !== 'object') return undefined;
   const timeoutMs = Number(metadata[toolMetadataKeys.timeoutMs]);
   return {
     name,

@@ -114,6 +114,20 @@ describe('discoverTools', () => {
     }
   });
 
+  it('leaves out a tool whose parameters are not an object schema (the API would refuse the session)', async () => {
+    const worker = await new Svcm(nc).add({ name: 'union-root', version: '1.0.0' });
+    worker.addEndpoint('pick', {
+      subject: 'tools.pick',
+      metadata: { 'tool.parameters': JSON.stringify({ anyOf: [{ type: 'string' }, { type: 'number' }] }) },
+      handler: (_err, msg) => msg.respond('{}'),
+    });
+    try {
+      expect(await discoverTools(nc)).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('ignores services that are not tool workers', async () => {
     const other = await new Svcm(nc).add({ name: 'not-a-tool', version: '1.0.0' });
     other.addEndpoint('ping', { subject: 'other.ping', handler: (_err, msg) => msg.respond('pong') });
