@@ -45,3 +45,18 @@ describe('Transcript', () => {
     ]);
   });
 });
+
+describe('Transcript.transcribed', () => {
+  it('waits for the caller turns still being transcribed, and no longer than the bound', async () => {
+    const transcript = new Transcript();
+    await transcript.transcribed(10_000);
+    transcript.callerCommitted('item_a');
+    const waiting = transcript.transcribed(10_000);
+    transcript.callerTranscribed('item_a', 'Hello');
+    await waiting;
+    transcript.callerCommitted('item_b');
+    const started = performance.now();
+    await transcript.transcribed(50);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+  });
+});
