@@ -9,7 +9,7 @@
  * `audio/pcmu`; a refusal ends the call with the fallback apology, no agent audio at all, and
  * the record carries `session.failed` with the API's code and param.
  */
-import { migrationsFolder } from '@voice/shared/db';
+import { migrationsFolder, REALTIME_VOICES } from '@voice/shared/db';
 import type { FakeRealtimeSession } from '@voice/testkit/openai';
 import type { CallEnd, SimulatedCall } from '@voice/testkit/twilio';
 import { useTestInfra } from '@voice/testkit/vitest';
@@ -18,7 +18,7 @@ import { agentTurn } from '../faults/support/conversation.js';
 import { type FaultSystem, startFaultSystem } from '../faults/support/fault-system.js';
 import { metricValue } from '../faults/support/metrics.js';
 import { type CallRecord, waitForEndedRecord, waitForRecord } from '../faults/support/records.js';
-import { FALLBACK_APOLOGY, insertAgentRow, SDK_VOICES } from './support/session-config.js';
+import { FALLBACK_APOLOGY, insertAgentRow } from './support/session-config.js';
 
 /** An agent with a voice this deployment does not offer: valid by the SDK, refused by the API. */
 const UNOFFERED_VOICE = 'ballad';
@@ -47,7 +47,7 @@ describe('case 1: the session configuration is confirmed before the call speaks'
 
   beforeAll(async () => {
     faults = await startFaultSystem(infra, {
-      model: { voices: SDK_VOICES.filter((voice) => voice !== UNOFFERED_VOICE) },
+      model: { voices: REALTIME_VOICES.filter((voice) => voice !== UNOFFERED_VOICE) },
     });
     await insertAgentRow(faults.database, REFUSED_BY_API);
     await insertAgentRow(faults.database, INVALID_ROW);

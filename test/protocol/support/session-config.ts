@@ -5,20 +5,6 @@ import { sql } from 'drizzle-orm';
 export const FALLBACK_APOLOGY =
   'Sorry, we are having trouble continuing this call. Please call again later. Goodbye.';
 
-/** The voices the `openai` SDK lists for `audio.output.voice` (resources/realtime/realtime.d.ts). */
-export const SDK_VOICES = [
-  'alloy',
-  'ash',
-  'ballad',
-  'coral',
-  'echo',
-  'sage',
-  'shimmer',
-  'verse',
-  'marin',
-  'cedar',
-] as const;
-
 export interface TestAgent {
   id: string;
   phoneNumber: string;
