@@ -1,4 +1,6 @@
 import type { EscalationRequested } from '@voice/shared/contracts';
+import type { MessageMeta, Settlement } from '@voice/shared/nats';
+import { type BackoffPolicy, backoffDelay } from '@voice/shared/retry';
 import { describeFailure, failureKind, failureReason } from '../failures.js';
 import type { EscalationMetrics } from '../metrics.js';
 import type { HandoffContext } from '../routing/context.js';
@@ -7,26 +9,19 @@ import { routeEscalation } from '../routing/route-request.js';
 import { type Escalation, findEscalation, insertEscalation } from '../store/escalations.js';
 import { findHuman } from '../store/humans.js';
 import { findRoutingProfile } from '../store/profiles.js';
-import { backoffMs } from './backoff.js';
 
-/** What the consumer does with a delivery once the handler is done with it. */
-export type Disposition =
-  | { kind: 'ack' }
-  | { kind: 'nak'; delayMs: number; reason: 'transient' | 'unexpected' };
-
-/** What the handler needs to know about a JetStream delivery. */
-export interface Delivery {
-  /** 1 on the first delivery. */
-  deliveryCount: number;
-}
-
-/** Applies one escalation request; never throws (failures become a disposition). */
-export type RequestHandler = (request: EscalationRequested, delivery: Delivery) => Promise<Disposition>;
+/** Applies one escalation request; never throws (failures become a `nak` or a recorded failure). */
+export type RequestHandler = (
+  request: EscalationRequested,
+  delivery: MessageMeta,
+) => Promise<Settlement<'transient' | 'unexpected'>>;
 
 /** An unexpected failure (a bug, an unknown state) is retried this often before it is recorded as final. */
 const UNEXPECTED_DELIVERY_LIMIT = 5;
 /** The queue stored for a request whose agent profile does not exist: no human works it. */
 export const NO_QUEUE = '(none)';
+/** Half a second, doubling up to `maxBackoffMs`; ±10 % so an outage's backlog does not return at once. */
+const REDELIVERY_BACKOFF: BackoffPolicy = { baseMs: 500, jitter: [0.9, 1.1] };
 
 /** What the request handler is built from. */
 export interface RequestHandlerDeps {
@@ -42,6 +37,8 @@ export interface RequestHandlerDeps {
  */
 export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
   const { ctx, metrics } = deps;
+  const retryInMs = (delivery: MessageMeta) =>
+    backoffDelay({ ...REDELIVERY_BACKOFF, maxMs: deps.maxBackoffMs, attempt: delivery.deliveryCount });
 
   const republish = async (row: Escalation) => {
     if (row.status === 'received' || row.status === 'routing') return;
@@ -103,13 +100,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
           log.warn({ err: describeFailure(recordError) }, 'recording the failure failed, will retry');
           return {
             kind: 'nak',
-            delayMs: backoffMs(delivery.deliveryCount, deps.maxBackoffMs),
+            delayMs: retryInMs(delivery),
             reason: 'transient',
           };
         }
       }
       const reason = kind === 'transient' ? 'transient' : 'unexpected';
-      const delayMs = backoffMs(delivery.deliveryCount, deps.maxBackoffMs);
+      const delayMs = retryInMs(delivery);
       log[reason === 'transient' ? 'warn' : 'error'](
         { err: describeFailure(error), deliveries: delivery.deliveryCount, retryInMs: delayMs },
         'escalation request will be retried',

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@voice/shared/logging';
+import { type BackoffPolicy, backoffDelay } from '@voice/shared/retry';
 import type { ConversationItem, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import type { BridgeMetrics } from '../metrics.js';
 import type { AudioDelta } from './audio-delta.js';
@@ -47,7 +49,8 @@ const MAX_PENDING_AUDIO_FRAMES = 100;
  */
 const ROTATION_GRACE_MS = 60_000;
 const QUIET_CHECK_MS = 250;
-const RETRY_BASE_MS = 200;
+/** Pauses between connection attempts; `attempts` bounds them, so no cap. */
+const CONNECT_BACKOFF: BackoffPolicy = { baseMs: 200 };
 
 /**
  * The call's connection to the model, across model sessions. Opens a session and configures
@@ -199,7 +202,7 @@ export class ModelLink {
   ): Promise<RealtimeTransport> {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.options.attempts && !this.closed; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(backoffDelay({ ...CONNECT_BACKOFF, attempt }));
       try {
         const [transport] = await Promise.all([this.connect(), configReady]);
         return await this.configure(transport, config());

@@ -1,9 +1,10 @@
+import { type BackoffPolicy, backoffDelay } from '@voice/shared/retry';
 import type { RealtimeResponseCreateParams } from 'openai/resources/realtime/realtime';
 
 /** A refused or failed request of ours is tried this many times in all before it is given up. */
 export const MAX_RESPONSE_ATTEMPTS = 4;
-/** Pause before the first retry (ms); it doubles with each further one. */
-const RETRY_BASE_MS = 500;
+/** Pauses between retries of a refused request; `MAX_RESPONSE_ATTEMPTS` bounds them, so no cap. */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 500 };
 
 /** The API's code when a `response.create` arrives while another response is active. */
 const ACTIVE_RESPONSE = 'conversation_already_has_active_response';
@@ -141,7 +142,8 @@ export class ResponseGate {
       return;
     }
     this.queue.unshift(params);
-    const delay = this.options.retryDelayMs?.(attempts) ?? RETRY_BASE_MS * 2 ** (attempts - 1);
+    const delay =
+      this.options.retryDelayMs?.(attempts) ?? backoffDelay({ ...RETRY_BACKOFF, attempt: attempts });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pump();

@@ -6,8 +6,8 @@ export {
   type DurableConsumerHandle,
   type DurableConsumerOptions,
   type MessageMeta,
-  redeliveryDelayMs,
   runDurableConsumer,
+  type Settlement,
 } from './durable-consumer.js';
 export {
   isRevisionConflict,

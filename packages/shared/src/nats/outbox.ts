@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import {
@@ -11,6 +12,7 @@ import {
   subjects,
 } from '../contracts/index.js';
 import type { Logger } from '../logging/index.js';
+import { type BackoffPolicy, backoffDelay } from '../retry/index.js';
 
 interface Pending {
   subject: string;
@@ -43,12 +45,12 @@ export class JetStreamOutbox {
   private running = false;
   private closed = false;
   private readonly maxPending: number;
-  private readonly maxBackoffMs: number;
+  private readonly backoff: BackoffPolicy;
   private readonly publishTimeoutMs: number;
 
   constructor(private readonly options: OutboxOptions) {
     this.maxPending = options.maxPending ?? 50_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 2_000;
+    this.backoff = { baseMs: 100, maxMs: options.maxBackoffMs ?? 2_000 };
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
   }
 
@@ -132,14 +134,14 @@ export class JetStreamOutbox {
         } catch (error) {
           next.attempts++;
           this.options.onOutcome?.('retry');
-          const delay = Math.min(this.maxBackoffMs, 50 * 2 ** Math.min(next.attempts, 10));
+          const delay = backoffDelay({ ...this.backoff, attempt: next.attempts });
           if (next.attempts === 1 || next.attempts % 20 === 0) {
             this.options.logger.warn(
               { err: error, subject: next.subject, msgId: next.msgId, attempts: next.attempts },
               'jetstream publish failed, will retry',
             );
           }
-          await new Promise((r) => setTimeout(r, delay));
+          await sleep(delay);
         }
       }
     } finally {

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
 // The SDK's own types of its HTTP client; the root typings do not re-export the namespace.
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as HttpResponse from 'twilio/lib/http/response.js';
+import { backoffDelay } from '../retry/index.js';
 
 /** How patiently a rate-limited REST request is repeated. */
 export interface RateLimitRetry {
@@ -20,6 +22,7 @@ export const DEFAULT_RATE_LIMIT_RETRY: RateLimitRetry = {
 };
 
 const MS_PER_SECOND = 1_000;
+const HALF_FIXED_HALF_RANDOM = [0.5, 1] as const;
 
 /**
  * How long to wait before repeat `attempt` (1-based): `Retry-After` when the answer has one
@@ -34,8 +37,13 @@ export function rateLimitDelayMs(
 ): number {
   const asked = retryAfterMs(retryAfter);
   if (asked !== undefined) return Math.min(policy.maxDelayMs, asked);
-  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(backoff / 2 + (random() * backoff) / 2);
+  return backoffDelay({
+    attempt,
+    baseMs: policy.baseDelayMs,
+    maxMs: policy.maxDelayMs,
+    jitter: HALF_FIXED_HALF_RANDOM,
+    random,
+  });
 }
 
 function retryAfterMs(value: unknown): number | undefined {
@@ -70,7 +78,7 @@ export class RateLimitRetryingClient extends twilio.RequestClient {
       if (response.statusCode !== 429 || attempt > this.policy.maxRetries) return response;
       const headers = (response.headers ?? {}) as Record<string, unknown>;
       const delayMs = rateLimitDelayMs(headers['retry-after'], attempt, this.policy);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 }

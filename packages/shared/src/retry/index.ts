@@ -1,0 +1,1 @@
+export { type BackoffAttempt, type BackoffPolicy, backoffDelay } from './backoff.js';
