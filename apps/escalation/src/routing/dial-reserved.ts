@@ -1,7 +1,7 @@
 import { failureKind, failureReason, TransferUnavailableError } from '../failures.js';
 import { type Escalation, lockEscalation, updateEscalation } from '../store/escalations.js';
 import { findHuman, type HumanAgent } from '../store/humans.js';
-import { dialHumanTwiml } from '../transfer/twiml.js';
+import { dialHumanTwiml } from '../transfer/transfer-twiml.js';
 import type { HandoffContext } from './context.js';
 import { failEscalation } from './fail.js';
 

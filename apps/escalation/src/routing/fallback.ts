@@ -1,3 +1,4 @@
+import { sayAndHangUpTwiml } from '@voice/shared/twilio';
 import { failureKind, failureReason } from '../failures.js';
 import {
   type Escalation,
@@ -5,7 +6,7 @@ import {
   lockEscalation,
   updateEscalation,
 } from '../store/escalations.js';
-import { enqueueTwiml, sayAndHangupTwiml } from '../transfer/twiml.js';
+import { enqueueTwiml } from '../transfer/transfer-twiml.js';
 import type { HandoffContext } from './context.js';
 import { failEscalation } from './fail.js';
 
@@ -39,7 +40,7 @@ export function planFallback(
       status: 'callback_scheduled',
       message,
       changes: { status: 'callback_scheduled', message, callbackAt, humanAgentId: null },
-      twiml: sayAndHangupTwiml(message),
+      twiml: sayAndHangUpTwiml(message),
     };
   }
   const message = ctx.messages.queued(escalation.queue);

@@ -1,3 +1,4 @@
+import { hangUpTwiml, sayAndHangUpTwiml } from '@voice/shared/twilio';
 import type { HandoffContext } from '../routing/context.js';
 import { dialTwimlFor } from '../routing/dial-reserved.js';
 import { type FallbackPlan, planFallback } from '../routing/fallback.js';
@@ -7,7 +8,7 @@ import { type AttemptOutcome, insertAttempt, recordAttemptOutcome } from '../sto
 import { type Escalation, lockEscalation, updateEscalation } from '../store/escalations.js';
 import { findHuman, freeHuman, markUnavailable } from '../store/humans.js';
 import { findRoutingProfile } from '../store/profiles.js';
-import { enqueueTwiml, hangupTwiml, sayAndHangupTwiml, whisperTwiml } from './twiml.js';
+import { enqueueTwiml, whisperTwiml } from './transfer-twiml.js';
 
 /** `DialCallStatus` of Twilio's `<Dial action>` callback. */
 export type DialCallStatus = 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -53,7 +54,7 @@ export function createDialOutcomes(ctx: HandoffContext, queueServer: QueueServer
       case 'routing':
       case 'dialing': {
         const human = row.humanAgentId ? await findHuman(ctx.db, row.humanAgentId) : undefined;
-        return human ? dialTwimlFor(ctx, row, human, row.attempts) : hangupTwiml();
+        return human ? dialTwimlFor(ctx, row, human, row.attempts) : hangUpTwiml();
       }
       case 'queued':
         return enqueueTwiml({
@@ -62,11 +63,11 @@ export function createDialOutcomes(ctx: HandoffContext, queueServer: QueueServer
           waitUrl: ctx.urls.hold(row.id),
         });
       case 'callback_scheduled':
-        return sayAndHangupTwiml(row.message ?? ctx.messages.callback(row.queue));
+        return sayAndHangUpTwiml(row.message ?? ctx.messages.callback(row.queue));
       case 'failed':
-        return sayAndHangupTwiml(row.message ?? ctx.messages.failed());
+        return sayAndHangUpTwiml(row.message ?? ctx.messages.failed());
       default:
-        return hangupTwiml();
+        return hangUpTwiml();
     }
   };
 
@@ -140,7 +141,7 @@ export function createDialOutcomes(ctx: HandoffContext, queueServer: QueueServer
       const plan = planFallback(ctx, row, profile?.fallback ?? 'callback');
       return { kind: 'fallback', row: await updateEscalation(tx, row.id, plan.changes), missedBy, plan };
     });
-    if (result.kind === 'stale') return result.row ? twimlForState(result.row) : hangupTwiml();
+    if (result.kind === 'stale') return result.row ? twimlForState(result.row) : hangUpTwiml();
 
     const missedHuman = await findHuman(ctx.db, result.missedBy);
     ctx.publisher.announce({
@@ -188,10 +189,10 @@ export function createDialOutcomes(ctx: HandoffContext, queueServer: QueueServer
         case 'completed':
         case 'answered':
           await conversationOver(callback);
-          return hangupTwiml();
+          return hangUpTwiml();
         case 'canceled':
           await callerHungUp(callback);
-          return hangupTwiml();
+          return hangUpTwiml();
         default:
           return humanMissed(callback, MISSED[status] ?? 'failed');
       }

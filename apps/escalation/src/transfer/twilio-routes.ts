@@ -1,12 +1,12 @@
-import { isValidTwilioSignature } from '@voice/shared/twilio';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireTwilioSignature, sayAndHangUpTwiml } from '@voice/shared/twilio';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { describeFailure } from '../failures.js';
 import type { HandoffContext } from '../routing/context.js';
 import type { QueueServer } from '../routing/queue-server.js';
 import { findEscalation } from '../store/escalations.js';
 import type { DialOutcomes } from './dial-outcome.js';
-import { holdTwiml, sayAndHangupTwiml, whisperTwiml } from './twiml.js';
+import { holdTwiml, whisperTwiml } from './transfer-twiml.js';
 import { TWILIO_PATHS } from './urls.js';
 
 const escalationIdSchema = z.string().min(1).max(200);
@@ -35,24 +35,16 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
   const { ctx, outcomes, queueServer } = deps;
   const log = ctx.logger.child({ component: 'twilio-callbacks' });
 
-  const verified = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    const valid = isValidTwilioSignature({
+  const signed = {
+    preHandler: requireTwilioSignature({
       authToken: deps.authToken,
-      signature: header(request, 'x-twilio-signature'),
-      url: ctx.urls.signed(request.url),
-      params: isRecord(request.body) ? request.body : {},
-    });
-    if (!valid) {
-      log.warn({ path: request.routeOptions.url }, 'twilio callback with a bad signature rejected');
-      void reply.code(403).type('text/plain').send('invalid signature');
-    }
-    return valid;
+      signedUrl: (request) => ctx.urls.signed(request.url),
+    }),
   };
 
   const twiml = (reply: FastifyReply, body: string) => reply.type('text/xml').send(body);
 
-  app.post(TWILIO_PATHS.whisper, async (request, reply) => {
-    if (!verified(request, reply)) return reply;
+  app.post(TWILIO_PATHS.whisper, signed, async (request, reply) => {
     const query = attemptQuery.safeParse(request.query);
     if (!query.success) return reply.code(400).send('bad query');
     try {
@@ -66,8 +58,7 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
     }
   });
 
-  app.post(TWILIO_PATHS.dialStatus, async (request, reply) => {
-    if (!verified(request, reply)) return reply;
+  app.post(TWILIO_PATHS.dialStatus, signed, async (request, reply) => {
     const query = attemptQuery.safeParse(request.query);
     const body = dialStatusBody.safeParse(request.body);
     if (!query.success || !body.success) return reply.code(400).send('bad dial status');
@@ -78,12 +69,11 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
         { escalationId: query.data.escalationId, err: describeFailure(error) },
         'dial outcome failed',
       );
-      return twiml(reply, sayAndHangupTwiml(ctx.messages.failed()));
+      return twiml(reply, sayAndHangUpTwiml(ctx.messages.failed()));
     }
   });
 
-  app.post(TWILIO_PATHS.hold, async (request, reply) => {
-    if (!verified(request, reply)) return reply;
+  app.post(TWILIO_PATHS.hold, signed, async (request, reply) => {
     const query = holdQuery.safeParse(request.query);
     const body = holdBody.safeParse(request.body);
     if (!query.success) return reply.code(400).send('bad query');
@@ -102,13 +92,4 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
       }),
     );
   });
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

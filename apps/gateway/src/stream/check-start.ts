@@ -1,7 +1,7 @@
 import type { TwilioStartMessage } from '@voice/shared/contracts';
 import type { StartedCall } from '../calls/call-store.js';
 import type { GatewayContext } from '../context.js';
-import { STREAM_TOKEN_PARAMETER } from '../webhooks/twiml.js';
+import { STREAM_TOKEN_PARAMETER } from '../webhooks/answer-twiml.js';
 import { type StreamTokenClaims, verifyStreamToken } from './stream-token.js';
 
 /** Why a stream's `start` was refused (the `outcome` label of `gateway_streams_total`). */

@@ -1,7 +1,7 @@
+import { requireTwilioSignature } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import { ROUTES } from '../urls.js';
-import { hasValidTwilioSignature } from '../webhooks/twilio-signature.js';
 import { MediaStreamSession } from './stream-session.js';
 
 /**
@@ -14,12 +14,11 @@ export function registerMediaStream(app: FastifyInstance, ctx: GatewayContext): 
     ROUTES.stream,
     {
       websocket: true,
-      preValidation: async (request, reply) => {
-        if (hasValidTwilioSignature(request, ctx.config.TWILIO_AUTH_TOKEN, ctx.urls.stream, {})) return;
-        request.log.warn({ route: 'stream' }, 'rejected stream upgrade: bad or missing Twilio signature');
-        ctx.metrics.streams.inc({ outcome: 'forbidden' });
-        await reply.code(403).send();
-      },
+      preValidation: requireTwilioSignature({
+        authToken: ctx.config.TWILIO_AUTH_TOKEN,
+        signedUrl: () => ctx.urls.stream,
+        onRefused: () => ctx.metrics.streams.inc({ outcome: 'forbidden' }),
+      }),
     },
     (socket, request) => {
       // The upgraded WebSocket writes to the request's socket, which the relay corks per batch.

@@ -1,12 +1,13 @@
 import { type DecidedCallAnswer, mediaSubjects, type TwilioVoiceWebhook } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
+import { sayAndHangUpTwiml } from '@voice/shared/twilio';
 import type { ClaimRef, LiveCall } from '../calls/live-calls.js';
 import { releaseClaim } from '../calls/release-claim.js';
 import type { GatewayContext } from '../context.js';
 import { issueStreamToken } from '../stream/stream-token.js';
 import { ANSWER_WAIT_MS, type AnswerRole, answerOnce, ownerLeaseMs } from './answer-once.js';
+import { CALLER_MESSAGES, connectTwiml } from './answer-twiml.js';
 import { decideAnswer, followerDecision } from './decide-answer.js';
-import { CALLER_MESSAGES, connectTwiml, sayAndHangUpTwiml } from './twiml.js';
 
 /** How long a hold outlives its stream token: a stream verified just before expiry may still be starting. */
 const STREAM_START_GRACE_MS = 2_000;

@@ -1,12 +1,13 @@
 import { parseContract, twilioVoiceWebhookSchema } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
+import { formParams, sayAndHangUpTwiml } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
 import { answerInboundCall } from './answer-call.js';
 import { AnswerWaitTimeout } from './answer-once.js';
-import { formParams, hasValidTwilioSignature } from './twilio-signature.js';
-import { CALLER_MESSAGES, sayAndHangUpTwiml } from './twiml.js';
+import { CALLER_MESSAGES } from './answer-twiml.js';
+import { signedByTwilio } from './signed-by-twilio.js';
 
 const TWIML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 
@@ -18,13 +19,9 @@ const TWIML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 export function registerInboundWebhook(app: FastifyInstance, ctx: GatewayContext): void {
   const count = (outcome: string) => ctx.metrics.webhooks.inc({ route: 'inbound', outcome });
 
-  app.post(ROUTES.inbound, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
+  const preHandler = signedByTwilio(ctx, () => count('forbidden'));
+  app.post(ROUTES.inbound, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, preHandler }, async (request, reply) => {
     const params = formParams(request);
-    if (!hasValidTwilioSignature(request, ctx.config.TWILIO_AUTH_TOKEN, ctx.urls.of(request.url), params)) {
-      request.log.warn({ route: 'inbound' }, 'rejected webhook: bad or missing Twilio signature');
-      count('forbidden');
-      return reply.code(403).send();
-    }
     const webhook = parseContract(twilioVoiceWebhookSchema, params, 'voice webhook');
     if (!webhook.ok) {
       request.log.warn({ issues: webhook.error.issues }, 'rejected webhook: unexpected parameters');

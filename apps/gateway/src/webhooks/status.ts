@@ -6,6 +6,7 @@ import {
   twilioStreamStatusCallbackSchema,
 } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
+import { formParams } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
 import { gatewayEvents } from '../calls/call-events.js';
 import { endReasonOfStatus } from '../calls/end-reason.js';
@@ -13,7 +14,7 @@ import { releaseClaim } from '../calls/release-claim.js';
 import type { GatewayContext } from '../context.js';
 import { CLOSE_NORMAL } from '../stream/close-codes.js';
 import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
-import { formParams, hasValidTwilioSignature } from './twilio-signature.js';
+import { signedByTwilio } from './signed-by-twilio.js';
 
 const MS_PER_SECOND = 1_000;
 
@@ -25,14 +26,9 @@ const MS_PER_SECOND = 1_000;
 export function registerStatusWebhook(app: FastifyInstance, ctx: GatewayContext): void {
   const count = (outcome: string) => ctx.metrics.webhooks.inc({ route: 'status', outcome });
 
-  app.post(ROUTES.status, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
+  const preHandler = signedByTwilio(ctx, () => count('forbidden'));
+  app.post(ROUTES.status, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, preHandler }, async (request, reply) => {
     const params = formParams(request);
-    if (!hasValidTwilioSignature(request, ctx.config.TWILIO_AUTH_TOKEN, ctx.urls.of(request.url), params)) {
-      request.log.warn({ route: 'status' }, 'rejected webhook: bad or missing Twilio signature');
-      count('forbidden');
-      return reply.code(403).send();
-    }
-
     if ('StreamEvent' in params) {
       const stream = parseContract(twilioStreamStatusCallbackSchema, params, 'stream status callback');
       if (!stream.ok) {

@@ -11,4 +11,11 @@ export {
   RateLimitRetryingClient,
   rateLimitDelayMs,
 } from './rate-limit.js';
-export { isValidTwilioSignature, twilioSignature } from './signature.js';
+export {
+  type FormParams,
+  formParams,
+  requireTwilioSignature,
+  type TwilioSignatureCheck,
+  twilioSignature,
+} from './signature.js';
+export { hangUpTwiml, sayAndHangUpTwiml } from './twiml.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { publicUrls } from '../urls.js';
-import { CALLER_MESSAGES, connectTwiml, sayAndHangUpTwiml } from './twiml.js';
+import { CALLER_MESSAGES, connectTwiml } from './answer-twiml.js';
 
 describe('TwiML and public URLs', () => {
   it('derives the stream URL from the public base: https → wss, http → ws, prefixes kept', () => {
@@ -20,12 +20,6 @@ describe('TwiML and public URLs', () => {
     expect(twiml).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://voice.example.com/voice/stream" statusCallback="https://voice.example.com/voice/status" statusCallbackMethod="POST"><Parameter name="token" value="v1.abc.def"/></Stream></Connect>' +
         `<Say>${CALLER_MESSAGES.bridgeFailed}</Say><Hangup/></Response>`,
-    );
-  });
-
-  it('refuses politely, never silently', () => {
-    expect(sayAndHangUpTwiml(CALLER_MESSAGES.busy)).toBe(
-      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${CALLER_MESSAGES.busy}</Say><Hangup/></Response>`,
     );
   });
 });

@@ -37,11 +37,3 @@ export function connectTwiml(options: ConnectTwimlOptions): string {
   response.hangup();
   return response.toString();
 }
-
-/** A polite message, then hang up: the answer whenever the call cannot be connected. */
-export function sayAndHangUpTwiml(message: string): string {
-  const response = new twilio.twiml.VoiceResponse();
-  response.say(message);
-  response.hangup();
-  return response.toString();
-}

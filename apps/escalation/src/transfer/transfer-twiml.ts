@@ -67,19 +67,6 @@ export function holdTwiml(input: {
   return response.toString();
 }
 
-export function sayAndHangupTwiml(message: string): string {
-  const response = new VoiceResponse();
-  response.say(message);
-  response.hangup();
-  return response.toString();
-}
-
-export function hangupTwiml(): string {
-  const response = new VoiceResponse();
-  response.hangup();
-  return response.toString();
-}
-
 /** Ends the text with one full stop unless it already ends a sentence. */
 function sentence(text: string): string {
   return /[.!?…]$/.test(text) ? text : `${text}.`;

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dialHumanTwiml,
-  enqueueTwiml,
-  hangupTwiml,
-  holdTwiml,
-  sayAndHangupTwiml,
-  whisperTwiml,
-} from './twiml.js';
+import { dialHumanTwiml, enqueueTwiml, holdTwiml, whisperTwiml } from './transfer-twiml.js';
 import { createTwilioCallbackUrls } from './urls.js';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -47,11 +40,6 @@ describe('transfer TwiML', () => {
     expect(holdTwiml({ position: undefined, musicUrl: undefined, pauseSeconds: 15 })).toContain(
       '<Say>Thank you for holding; the next available person will be with you shortly.</Say><Pause length="15"/>',
     );
-  });
-
-  it('ends calls politely', () => {
-    expect(sayAndHangupTwiml('Goodbye.')).toBe(`${XML}<Response><Say>Goodbye.</Say><Hangup/></Response>`);
-    expect(hangupTwiml()).toBe(`${XML}<Response><Hangup/></Response>`);
   });
 
   it('builds the URL Twilio signs from the public base, whatever host the request came through', () => {
