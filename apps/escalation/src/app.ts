@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Database } from '@voice/shared/db';
+import { describeError } from '@voice/shared/errors';
 import type { Logger } from '@voice/shared/logging';
 import { JetStreamOutbox, type NatsConnection } from '@voice/shared/nats';
 import type { Registry, ShutdownStep } from '@voice/shared/telemetry';
@@ -13,7 +14,6 @@ import { registerConsoleRoutes } from './console/routes.js';
 import { createSessionCodec } from './console/session.js';
 import { createConsoleEventHub, subscribeConsoleFeed } from './console/sse.js';
 import { createCallerMessages } from './domain/caller-messages.js';
-import { describeFailure } from './failures.js';
 import { startIntakeConsumer } from './intake/consumer.js';
 import { createRequestHandler, type RequestHandler } from './intake/handle-request.js';
 import { createEscalationMetrics, type EscalationMetrics } from './metrics.js';
@@ -142,7 +142,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
       feed = subscribeConsoleFeed(deps.nc, hub, logger);
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) =>
-          logger.error({ err: describeFailure(error) }, 'releasing stale transfers failed'),
+          logger.error({ err: describeError(error) }, 'releasing stale transfers failed'),
         );
       }, STALE_DIAL_SWEEP_MS);
       sweeper.unref();

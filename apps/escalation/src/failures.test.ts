@@ -1,13 +1,7 @@
 import { AppError, UnavailableError } from '@voice/shared/errors';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  describeFailure,
-  failureKind,
-  failureReason,
-  TransferUnavailableError,
-  twilioErrorCode,
-} from './failures.js';
+import { failureKind, failureReason, TransferUnavailableError, twilioErrorCode } from './failures.js';
 
 describe('failure classification', () => {
   it('retries what a dependency being away causes', () => {
@@ -29,17 +23,5 @@ describe('failure classification', () => {
     const constraint = Object.assign(new Error('duplicate key'), { code: '23505' });
     expect(failureKind(new DrizzleQueryError('insert', [], constraint))).toBe('unexpected');
     expect(failureKind(new TypeError('x is undefined'))).toBe('unexpected');
-  });
-
-  it('never describes a query error by its SQL parameters (callers, summaries)', () => {
-    const cause = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
-    const error = new DrizzleQueryError(
-      'insert into escalations values ($1)',
-      ['+15550100001 said secret things'],
-      cause,
-    );
-    const described = describeFailure(error);
-    expect(JSON.stringify(described)).not.toContain('+15550100001');
-    expect(described).toEqual({ name: 'Error', message: 'relation "x" does not exist', code: '42P01' });
   });
 });

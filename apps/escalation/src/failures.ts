@@ -1,5 +1,5 @@
+import { isDatabaseUnavailable } from '@voice/shared/db';
 import { AppError, describeError, UnavailableError } from '@voice/shared/errors';
-import { DrizzleQueryError } from 'drizzle-orm';
 
 /**
  * How a failure is handled, decided once:
@@ -9,63 +9,22 @@ import { DrizzleQueryError } from 'drizzle-orm';
  */
 export type FailureKind = 'transient' | 'permanent' | 'unexpected';
 
-/** Connection-level Postgres failures (the server is down or restarting), never a bad query. */
-const PG_CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-]);
-/** SQLSTATE class 08: connection exception. */
-const PG_CONNECTION_CLASS = '08';
-const PG_CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'Client has encountered a connection error',
-  'Connection ended unexpectedly',
-];
-const CAUSE_DEPTH = 5;
-
 export function failureKind(error: unknown): FailureKind {
   if (error instanceof AppError) return error.retryable ? 'transient' : 'permanent';
-  if (isDatabaseConnectionError(error)) return 'transient';
+  if (isDatabaseUnavailable(error)) return 'transient';
   return 'unexpected';
-}
-
-export function isDatabaseConnectionError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Object && depth < CAUSE_DEPTH; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (PG_CONNECTION_CODES.has(code) || code.startsWith(PG_CONNECTION_CLASS))) {
-      return true;
-    }
-    const message = String((current as { message?: unknown }).message ?? '');
-    if (PG_CONNECTION_MESSAGES.some((m) => message.includes(m))) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/**
- * A log-safe description of a failure. Drizzle's query errors carry the SQL parameters
- * (callers' numbers, summaries) in their message, so only their cause is described.
- */
-export function describeFailure(error: unknown): { name: string; message: string; code?: string } {
-  return describeError(error instanceof DrizzleQueryError ? (error.cause ?? 'query failed') : error);
 }
 
 /** A short reason to store with a failed escalation (no personal data). */
 export function failureReason(error: unknown): string {
   const twilioCode = twilioErrorCode(error);
   if (twilioCode !== undefined) return `twilio rejected the call update (${twilioCode})`;
-  const { message } = describeFailure(error);
+  const { message } = describeError(error);
   return message.slice(0, 300);
 }
+
+/** How deep to follow `cause`: the REST error may be wrapped by ours, and that once more. */
+const CAUSE_DEPTH = 5;
 
 /** Twilio's numeric error code (21220 = call not in progress) from a REST error or its wrapper. */
 export function twilioErrorCode(error: unknown): number | undefined {

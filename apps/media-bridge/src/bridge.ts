@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Database } from '@voice/shared/db';
 import { callLogger, type Logger } from '@voice/shared/logging';
 import type { JetStreamOutbox } from '@voice/shared/nats';
-import { type DiscoveredTool, discoverTools } from '@voice/tool-kit';
+import { askTool, type DiscoveredTool, discoverTools } from '@voice/tool-kit';
 import { createAgentProfileStore } from './claims/agent-profiles.js';
 import { type ClaimResponder, startClaimResponder } from './claims/claim-responder.js';
 import { SessionRegistry } from './claims/session-registry.js';
@@ -11,8 +11,8 @@ import { type CallHistorySource, createJetStreamHistory } from './history/call-h
 import type { BridgeMetrics } from './metrics.js';
 import type { RealtimeTransportFactory } from './model/transport.js';
 import { CallSession, type SessionSettings } from './session/call-session.js';
-import { createNatsToolInvoker, type ToolInvoker } from './tools/tool-caller.js';
 import { ToolCatalog } from './tools/tool-catalog.js';
+import type { ToolInvoker } from './tools/tool-loop.js';
 
 export interface MediaBridgeSettings extends SessionSettings {
   maxSessions: number;
@@ -54,7 +54,7 @@ export interface MediaBridge {
 /** The media bridge: claims calls and runs one `CallSession` per call. */
 export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
   const registry = new SessionRegistry(deps.settings.maxSessions, deps.metrics, deps.logger);
-  const invoker = deps.invoker ?? createNatsToolInvoker(deps.nc);
+  const invoker = deps.invoker ?? { invoke: (request) => askTool(deps.nc, request) };
   const tools = new ToolCatalog(
     deps.discover ?? (() => discoverTools(deps.nc, { maxWaitMs: deps.settings.toolDiscoveryMaxWaitMs })),
   );

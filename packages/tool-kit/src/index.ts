@@ -1,5 +1,4 @@
-export { requestTool, requestToolRaw } from './client/request-tool.js';
-export { isDatabaseUnavailable } from './database-unavailable.js';
+export { askTool, requestTool, requestToolRaw } from './client/request-tool.js';
 export { budgetMs, DeadlineExceededError, type DeadlineOutcome, runWithDeadline } from './deadline.js';
 export {
   defineTool,
@@ -17,5 +16,5 @@ export {
   toRealtimeTool,
 } from './discovery.js';
 export { type ServeToolsOptions, serveTools, type ToolServer } from './serve/serve-tools.js';
-export { ToolCallError, toolError, toToolError } from './tool-error.js';
+export { ToolCallError, toolError, toolFailure, toToolError } from './tool-error.js';
 export { checkArguments, toolParameters } from './tool-schema.js';

@@ -1,7 +1,6 @@
 import { ToolInputParsingException } from '@langchain/core/tools';
 import { AppError, UnavailableError } from '@voice/shared/errors';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './database-unavailable.js';
 import {
   INTERNAL_MESSAGE,
   ToolCallError,
@@ -71,13 +70,5 @@ describe('toolError', () => {
     expect(long.message).toHaveLength(2_000);
     expect(toolError('timeout', 't').retryable).toBe(true);
     expect(toolError('not_found', 'n').retryable).toBe(false);
-  });
-});
-
-describe('isDatabaseUnavailable', () => {
-  it('recognises connection exceptions by SQLSTATE class 08', () => {
-    expect(isDatabaseUnavailable(withCode('connection failure', '08006'))).toBe(true);
-    expect(isDatabaseUnavailable(withCode('syntax error', '42601'))).toBe(false);
-    expect(isDatabaseUnavailable(undefined)).toBe(false);
   });
 });

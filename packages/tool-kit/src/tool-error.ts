@@ -1,7 +1,7 @@
 import { ToolInputParsingException } from '@langchain/core/tools';
-import type { ToolError, ToolErrorCode } from '@voice/shared/contracts';
+import type { ToolError, ToolErrorCode, ToolResponse } from '@voice/shared/contracts';
+import { isDatabaseUnavailable } from '@voice/shared/db';
 import { AppError, type ErrorCode } from '@voice/shared/errors';
-import { isDatabaseUnavailable } from './database-unavailable.js';
 
 /** Codes a retry may cure by itself; the rest need different arguments or a different request. */
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ToolErrorCode> = new Set(['timeout', 'unavailable']);
@@ -33,6 +33,11 @@ export function toolError(code: ToolErrorCode, message: string, retryable?: bool
     message: message.slice(0, MAX_MESSAGE_LENGTH),
     retryable: retryable ?? RETRYABLE_BY_DEFAULT.has(code),
   };
+}
+
+/** A failed tool response: what the model is told when a call cannot produce a result. */
+export function toolFailure(code: ToolErrorCode, message: string, retryable?: boolean): ToolResponse {
+  return { ok: false, error: toolError(code, message, retryable) };
 }
 
 const APP_ERROR_CODES: Partial<Record<ErrorCode, ToolErrorCode>> = {

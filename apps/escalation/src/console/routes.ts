@@ -1,6 +1,6 @@
+import { describeError } from '@voice/shared/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { describeFailure } from '../failures.js';
 import type { HandoffContext } from '../routing/context.js';
 import type { ActionResult, ConsoleActions } from './actions.js';
 import { CONSOLE_SCRIPT, CONSOLE_STYLES } from './assets.js';
@@ -64,7 +64,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleR
       });
       scope.setErrorHandler((error: { statusCode?: number }, request, reply) => {
         const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 503;
-        log.error({ err: describeFailure(error), path: request.routeOptions.url }, 'console request failed');
+        log.error({ err: describeError(error), path: request.routeOptions.url }, 'console request failed');
         return reply
           .code(status)
           .type('text/plain')

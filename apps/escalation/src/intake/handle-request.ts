@@ -1,7 +1,8 @@
 import type { EscalationRequested } from '@voice/shared/contracts';
+import { describeError } from '@voice/shared/errors';
 import type { MessageMeta, Settlement } from '@voice/shared/nats';
 import { type BackoffPolicy, backoffDelay } from '@voice/shared/retry';
-import { describeFailure, failureKind, failureReason } from '../failures.js';
+import { failureKind, failureReason } from '../failures.js';
 import type { EscalationMetrics } from '../metrics.js';
 import type { HandoffContext } from '../routing/context.js';
 import { failEscalation } from '../routing/fail.js';
@@ -90,14 +91,14 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         (kind === 'unexpected' && delivery.deliveryCount >= UNEXPECTED_DELIVERY_LIMIT);
       if (final) {
         log.error(
-          { err: describeFailure(error), deliveries: delivery.deliveryCount },
+          { err: describeError(error), deliveries: delivery.deliveryCount },
           'escalation request failed for good',
         );
         try {
           await giveUp(request, error);
           return { kind: 'ack' };
         } catch (recordError) {
-          log.warn({ err: describeFailure(recordError) }, 'recording the failure failed, will retry');
+          log.warn({ err: describeError(recordError) }, 'recording the failure failed, will retry');
           return {
             kind: 'nak',
             delayMs: retryInMs(delivery),
@@ -108,7 +109,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       const reason = kind === 'transient' ? 'transient' : 'unexpected';
       const delayMs = retryInMs(delivery);
       log[reason === 'transient' ? 'warn' : 'error'](
-        { err: describeFailure(error), deliveries: delivery.deliveryCount, retryInMs: delayMs },
+        { err: describeError(error), deliveries: delivery.deliveryCount, retryInMs: delayMs },
         'escalation request will be retried',
       );
       return { kind: 'nak', delayMs, reason };

@@ -1,4 +1,5 @@
-import { describeFailure, TransferUnavailableError } from '../failures.js';
+import { describeError } from '@voice/shared/errors';
+import { TransferUnavailableError } from '../failures.js';
 import { insertAttempt, recordAttemptOutcome } from '../store/attempts.js';
 import { type Escalation, lockEscalation, lockNextServable, updateEscalation } from '../store/escalations.js';
 import { freeHuman } from '../store/humans.js';
@@ -43,7 +44,7 @@ export function createQueueServer(ctx: HandoffContext): QueueServer {
 
   const track = (work: Promise<unknown>, what: string, bindings: Record<string, unknown>) => {
     const guarded = work.catch((error: unknown) =>
-      log.error({ ...bindings, err: describeFailure(error) }, `${what} failed`),
+      log.error({ ...bindings, err: describeError(error) }, `${what} failed`),
     );
     background.add(guarded);
     void guarded.finally(() => background.delete(guarded));
@@ -90,10 +91,7 @@ export function createQueueServer(ctx: HandoffContext): QueueServer {
       return await dialReserved(ctx, reserved);
     } catch (error) {
       if (!(error instanceof TransferUnavailableError)) throw error;
-      log.warn(
-        { callSid: reserved.callSid, err: describeFailure(error) },
-        'transfer from the queue deferred',
-      );
+      log.warn({ callSid: reserved.callSid, err: describeError(error) }, 'transfer from the queue deferred');
       await backToQueue(reserved);
       return 'retry_later';
     }

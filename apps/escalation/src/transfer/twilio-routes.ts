@@ -1,7 +1,7 @@
+import { describeError } from '@voice/shared/errors';
 import { requireTwilioSignature, sayAndHangUpTwiml } from '@voice/shared/twilio';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { describeFailure } from '../failures.js';
 import type { HandoffContext } from '../routing/context.js';
 import type { QueueServer } from '../routing/queue-server.js';
 import { findEscalation } from '../store/escalations.js';
@@ -50,7 +50,7 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
     try {
       return twiml(reply, await outcomes.whisper(query.data.escalationId, query.data.attempt));
     } catch (error) {
-      log.error({ escalationId: query.data.escalationId, err: describeFailure(error) }, 'whisper failed');
+      log.error({ escalationId: query.data.escalationId, err: describeError(error) }, 'whisper failed');
       return twiml(
         reply,
         whisperTwiml({ reason: 'a caller asked for a person', summary: 'unavailable', priority: 'normal' }),
@@ -65,10 +65,7 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
     try {
       return twiml(reply, await outcomes.dialStatus(query.data, body.data.DialCallStatus));
     } catch (error) {
-      log.error(
-        { escalationId: query.data.escalationId, err: describeFailure(error) },
-        'dial outcome failed',
-      );
+      log.error({ escalationId: query.data.escalationId, err: describeError(error) }, 'dial outcome failed');
       return twiml(reply, sayAndHangUpTwiml(ctx.messages.failed()));
     }
   });
@@ -81,7 +78,7 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRoutesDep
       const escalation = await findEscalation(ctx.db, query.data.escalationId);
       if (escalation) queueServer.holdPolled(escalation);
     } catch (error) {
-      log.error({ escalationId: query.data.escalationId, err: describeFailure(error) }, 'hold poll failed');
+      log.error({ escalationId: query.data.escalationId, err: describeError(error) }, 'hold poll failed');
     }
     return twiml(
       reply,

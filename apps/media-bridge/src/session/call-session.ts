@@ -13,9 +13,8 @@ import { greetingResponse, purposeResponse, serverInterruptsResponses } from '..
 import { SessionConfigRejected, type SessionRefusal } from '../model/session-handshake.js';
 import type { RealtimeTransportFactory } from '../model/transport.js';
 import { Escalations } from '../tools/escalation.js';
-import type { ToolInvoker } from '../tools/tool-caller.js';
 import type { ToolSource } from '../tools/tool-catalog.js';
-import { ToolLoop } from '../tools/tool-loop.js';
+import { type ToolInvoker, ToolLoop } from '../tools/tool-loop.js';
 import { AgentSpeech } from './agent-speech.js';
 import { DtmfCollector } from './dtmf-collector.js';
 import { EndCallController } from './end-call.js';

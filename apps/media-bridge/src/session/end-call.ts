@@ -1,6 +1,6 @@
 import type { ToolResponse } from '@voice/shared/contracts';
+import { toolFailure } from '@voice/tool-kit';
 import { endCallArgumentsSchema } from '../tools/system-tools.js';
-import { toolFailure } from '../tools/tool-caller.js';
 
 /** Longest wait for the goodbye to play before hanging up anyway (a lost mark must not hold the line). */
 export const END_CALL_MAX_WAIT_MS = 20_000;

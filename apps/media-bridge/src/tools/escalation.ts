@@ -12,11 +12,11 @@ import {
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import type { JetStreamOutbox } from '@voice/shared/nats';
+import { toolFailure } from '@voice/tool-kit';
 import type { ServerEvent } from '../model/server-events.js';
 import type { Transcript } from '../session/transcript.js';
 import { AnnouncementWatch } from './announcement.js';
 import { escalateArgumentsSchema } from './system-tools.js';
-import { toolFailure } from './tool-caller.js';
 
 /** Longest wait for the caller's last words to be transcribed before a hand-off goes out (ms). */
 const HANDOFF_TRANSCRIPT_WAIT_MS = 2_000;

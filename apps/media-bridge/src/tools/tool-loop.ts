@@ -1,13 +1,17 @@
-import type { ToolCallContext, ToolResponse } from '@voice/shared/contracts';
+import type { ToolCallContext, ToolRequest, ToolResponse } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
-import type { DiscoveredTool } from '@voice/tool-kit';
+import { type DiscoveredTool, toolFailure } from '@voice/tool-kit';
 import type { CallEvents } from '../events/call-events.js';
 import type { BridgeMetrics } from '../metrics.js';
 import { fillerResponse, purposeResponse } from '../model/session-config.js';
 import type { ResponseGate } from '../session/response-gate.js';
 import type { Transcript } from '../session/transcript.js';
 import { isSystemTool, SYSTEM_TOOL_NAMES } from './system-tools.js';
-import { type ToolInvoker, toolFailure } from './tool-caller.js';
+
+/** Runs a worker tool call and always answers with a `ToolResponse` (errors are values). */
+export interface ToolInvoker {
+  invoke(request: ToolRequest): Promise<ToolResponse>;
+}
 
 /** The bridge's own tools. */
 export interface SystemToolHandlers {

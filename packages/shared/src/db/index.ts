@@ -12,6 +12,7 @@ export {
   validAgentProfile,
 } from './agent-profile.js';
 export { type CreateDatabaseOptions, createDatabase, type Database, type DatabaseHandle } from './client.js';
+export { isDatabaseUnavailable } from './database-unavailable.js';
 export { ensureDatabaseExists, migrateDatabase, migrationsFolder } from './migrate.js';
 export * from './schema.js';
 export {
@@ -23,4 +24,3 @@ export {
   hashToken,
   seedDemoData,
 } from './seed.js';
-export { isTransientDatabaseError } from './transient.js';

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { AppError, describeError, isRetryable, UnavailableError } from './index.js';
 
@@ -15,5 +16,17 @@ describe('named errors', () => {
       code: 'unavailable',
     });
     expect(describeError('boom')).toEqual({ name: 'NonError', message: 'boom' });
+  });
+
+  it('never describes a query error by its SQL parameters (callers, summaries)', () => {
+    const cause = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
+    const error = new DrizzleQueryError(
+      'insert into escalations values ($1)',
+      ['+15550100001 said secret things'],
+      cause,
+    );
+    const described = describeError(error);
+    expect(JSON.stringify(described)).not.toContain('+15550100001');
+    expect(described).toEqual({ name: 'Error', message: 'relation "x" does not exist', code: '42P01' });
   });
 });

@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from 'drizzle-orm';
+
 /**
  * The small set of named errors every service maps the same way: `retryable` decides,
  * once, whether a JetStream message is nak'd with a delay or terminated and recorded,
@@ -61,8 +63,12 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof AppError ? error.retryable : false;
 }
 
-/** A short, log-safe description of an unknown thrown value. */
+/**
+ * A short, log-safe description of an unknown thrown value. Drizzle's query errors carry the SQL
+ * parameters (callers' numbers, summaries) in their message, so only their cause is described.
+ */
 export function describeError(error: unknown): { name: string; message: string; code?: string } {
+  if (error instanceof DrizzleQueryError) return describeError(error.cause ?? 'query failed');
   if (error instanceof AppError) return { name: error.name, message: error.message, code: error.code };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

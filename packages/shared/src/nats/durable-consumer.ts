@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import { decodeJson } from '../contracts/index.js';
-import { isTransientDatabaseError } from '../db/index.js';
+import { isDatabaseUnavailable } from '../db/index.js';
 import { isRetryable } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { type BackoffPolicy, backoffDelay } from '../retry/index.js';
@@ -191,7 +191,7 @@ class ConsumerLoop<S extends z.ZodType> {
   }
 
   private failed(m: JsMsg, meta: MessageMeta, error: unknown): Settled {
-    const transient = isRetryable(error) || isTransientDatabaseError(error);
+    const transient = isRetryable(error) || isDatabaseUnavailable(error);
     const where = { err: error, subject: m.subject, seq: m.seq, deliveries: meta.deliveryCount };
     if (!transient && meta.deliveryCount >= (this.options.poisonAfter ?? 10)) {
       this.log.error(where, 'message terminated');

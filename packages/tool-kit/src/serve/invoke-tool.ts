@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ToolErrorCode, ToolRequest, ToolResponse } from '@voice/shared/contracts';
+import { isDatabaseUnavailable } from '@voice/shared/db';
 import { describeError } from '@voice/shared/errors';
 import type { Logger } from '@voice/shared/logging';
-import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { budgetMs, runWithDeadline } from '../deadline.js';
 import type { ServableTool } from '../define-tool.js';
 import type { Claim, InvocationLedger } from '../ledger/ledger.js';
