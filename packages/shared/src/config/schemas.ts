@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { devDefault } from './dev-defaults.js';
 
@@ -31,6 +33,11 @@ export const baseConfigShape = {
   SHUTDOWN_TIMEOUT_MS: intVariable(10_000, 100, 600_000),
   /** A name for this instance in logs, metrics and claims (defaults to host + pid). */
   INSTANCE_ID: z.string().min(1).max(100).optional(),
+  /**
+   * Root of the outbox journals: events are written here before they reach JetStream, and a
+   * restarted process relays what its previous life left. Use a persistent volume in production.
+   */
+  OUTBOX_DIR: z.string().min(1).default(join(tmpdir(), 'voice-outbox')),
 };
 
 export const databaseConfigShape = {

@@ -17,7 +17,7 @@ export {
   type KvEntry,
   openKvBucket,
 } from './kv.js';
-export { JetStreamOutbox, type OutboxOptions, publishContract } from './outbox.js';
+export { JetStreamOutbox, type OutboxOptions, type OutboxOutcome, publishContract } from './outbox/index.js';
 export {
   CONSUMERS,
   type ConsumerDefinition,
