@@ -10,7 +10,8 @@ import { SessionRegistry } from './claims/session-registry.js';
 import { type CallHistorySource, createJetStreamHistory } from './history/call-history.js';
 import type { BridgeMetrics } from './metrics.js';
 import type { RealtimeTransportFactory } from './model/transport.js';
-import { CallSession, type SessionSettings } from './session/call-session.js';
+import { CallSession } from './session/call-session.js';
+import type { SessionSettings } from './session/session-deps.js';
 import { ToolCatalog } from './tools/tool-catalog.js';
 import type { ToolInvoker } from './tools/tool-loop.js';
 

@@ -8,6 +8,7 @@ export interface BridgeMetrics {
   modelErrors: Counter<'kind'>;
   invalidModelEvents: Counter<'kind'>;
   sessionRestores: Counter<'reason' | 'outcome'>;
+  sessionsEnded: Counter<'reason'>;
   setupLatency: Histogram;
   turnLatency: Histogram;
   bargeInLatency: Histogram;
@@ -49,6 +50,12 @@ export function createBridgeMetrics(registry: Registry): BridgeMetrics {
       name: 'media_bridge_session_restores_total',
       help: 'Model sessions replaced mid-call, by reason (socket_dropped, session_cap) and outcome.',
       labelNames: ['reason', 'outcome'],
+      registers,
+    }),
+    sessionsEnded: new Counter({
+      name: 'media_bridge_sessions_ended_total',
+      help: 'Call sessions ended, by reason (stop_<gateway reason>, a session failure, stream_start_timeout, hangup_unconfirmed, bridge_draining, hand_back_failed, claim_superseded).',
+      labelNames: ['reason'],
       registers,
     }),
     setupLatency: new Histogram({

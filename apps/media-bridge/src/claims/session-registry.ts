@@ -1,13 +1,14 @@
 import { BRIDGE_HEARTBEAT_INTERVAL_MS } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import type { BridgeMetrics } from '../metrics.js';
+import type { SessionEndReason } from '../session/end-reasons.js';
 
 /** What the registry needs of a live call. */
 export interface LiveSession {
   readonly callSid: string;
   readonly claimId: string;
   heartbeat(): void;
-  end(reason: string): void;
+  end(reason: SessionEndReason): void;
   /** Nobody speaks and nothing is pending: the caller would not notice the call moving. */
   isQuiet(): boolean;
   /** Gives the call back to the gateway (this bridge is going away) and ends the session. */

@@ -1,18 +1,21 @@
 import { mulawBase64DurationMs } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import type { CallEvents } from '../events/call-events.js';
-import type { MediaLink } from '../media/media-link.js';
+import type { CallMediaChannel } from '../media/call-media-channel.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { AudioDelta } from '../model/audio-delta.js';
 import type { RealtimeClientEvent } from '../model/transport.js';
 import { type InterruptedItem, planBargeIn } from './barge-in.js';
+import type { CallState } from './call-state.js';
 import type { MarkInfo, PlaybackTracker } from './playback-tracker.js';
 import type { ResponseGate } from './response-gate.js';
 import { type AgentTurn, heardText, type Transcript } from './transcript.js';
 
 export interface AgentSpeechDeps {
-  media: Pick<MediaLink, 'sendAudio' | 'sendControl'>;
+  media: Pick<CallMediaChannel, 'sendAudio' | 'sendControl'>;
   tracker: PlaybackTracker;
+  /** Where the caller's turn ended (the start of the turn latency). */
+  state: Pick<CallState, 'takeCallerStoppedAt'>;
   transcript: Transcript;
   gate: ResponseGate;
   events: CallEvents;
@@ -44,7 +47,6 @@ export class AgentSpeech {
   private activeResponseId: string | undefined;
   private greetingResponseId: string | undefined;
   private setupMeasured = false;
-  private callerStoppedAt: number | undefined;
   private bargeIns = 0;
 
   constructor(private readonly deps: AgentSpeechDeps) {}
@@ -108,14 +110,9 @@ export class AgentSpeech {
   }
 
   onSpeechStarted(): void {
-    this.callerStoppedAt = undefined;
     // A profile without interruptions keeps the agent talking over noise: the server goes on
     // with the response, and the caller must hear all of it too.
     if (this.deps.serverInterrupts()) this.bargeIn();
-  }
-
-  onSpeechStopped(): void {
-    this.callerStoppedAt = performance.now();
   }
 
   /**
@@ -208,9 +205,9 @@ export class AgentSpeech {
       this.deps.metrics.setupLatency.observe(setupMs);
       this.deps.events.latency('setup', setupMs, 'greeting', itemId);
     }
-    if (this.callerStoppedAt !== undefined) {
-      const turnMs = performance.now() - this.callerStoppedAt;
-      this.callerStoppedAt = undefined;
+    const callerStoppedAt = this.deps.state.takeCallerStoppedAt();
+    if (callerStoppedAt !== undefined) {
+      const turnMs = performance.now() - callerStoppedAt;
       this.deps.metrics.turnLatency.observe(turnMs);
       this.deps.events.latency('turn', turnMs, itemId, itemId);
     }

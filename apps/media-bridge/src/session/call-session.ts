@@ -1,60 +1,15 @@
-import type { NatsConnection } from '@nats-io/nats-core';
-import { type CallClaimRequest, type MediaInControl, mediaSubjects } from '@voice/shared/contracts';
-import { type AgentProfile, checkRealtimeProfile } from '@voice/shared/db';
+import { type MediaInControl, mediaSubjects } from '@voice/shared/contracts';
+import { checkRealtimeProfile } from '@voice/shared/db';
 import type { Logger } from '@voice/shared/logging';
-import type { JetStreamOutbox } from '@voice/shared/nats';
-import { CallEvents } from '../events/call-events.js';
-import type { CallHistorySource } from '../history/call-history.js';
-import { type MediaLink, openMediaLink } from '../media/media-link.js';
-import type { BridgeMetrics } from '../metrics.js';
-import { ModelLink, type ReplaceReason } from '../model/model-link.js';
-import type { ServerEvent } from '../model/server-events.js';
-import { greetingResponse, purposeResponse, serverInterruptsResponses } from '../model/session-config.js';
+import { type CallMediaChannel, openCallMediaChannel } from '../media/call-media-channel.js';
+import type { ReplaceReason } from '../model/model-link.js';
+import { greetingResponse, purposeResponse } from '../model/session-config.js';
 import { SessionConfigRejected, type SessionRefusal } from '../model/session-handshake.js';
-import type { RealtimeTransportFactory } from '../model/transport.js';
-import { Escalations } from '../tools/escalation.js';
-import type { ToolSource } from '../tools/tool-catalog.js';
-import { type ToolInvoker, ToolLoop } from '../tools/tool-loop.js';
-import { AgentSpeech } from './agent-speech.js';
-import { DtmfCollector } from './dtmf-collector.js';
-import { EndCallController } from './end-call.js';
-import { createModelEventRouter } from './model-events.js';
-import { PlaybackTracker } from './playback-tracker.js';
-import { ResponseGate } from './response-gate.js';
+import type { CallState } from './call-state.js';
+import { type CallParts, wireCall } from './call-wiring.js';
+import { endReasonForStop, type SessionEndReason, type SessionFailure } from './end-reasons.js';
 import { planResume, restoreHistory } from './resume.js';
-import { SessionOffer } from './session-offer.js';
-import { SystemInput } from './system-input.js';
-import { Transcript } from './transcript.js';
-
-/** Per-call timings, from the bridge's configuration. */
-export interface SessionSettings {
-  streamStartTimeoutMs: number;
-  modelConnectTimeoutMs: number;
-  modelSessionMaxMs: number;
-  modelConnectAttempts: number;
-  dtmfCollectMs: number;
-}
-
-export interface CallSessionDeps {
-  claim: CallClaimRequest;
-  profile: AgentProfile;
-  bridgeId: string;
-  nc: NatsConnection;
-  outbox: JetStreamOutbox;
-  /** Already bound to the call (call SID on every line). */
-  logger: Logger;
-  metrics: BridgeMetrics;
-  openTransport: RealtimeTransportFactory;
-  invoker: ToolInvoker;
-  /** The worker tools serving: the bridge's recent list, and discovery. */
-  tools: ToolSource;
-  /** The call's events so far: what a call taken over from another bridge restores. */
-  history: CallHistorySource;
-  settings: SessionSettings;
-  onEnded(session: CallSession, reason: string): void;
-}
-
-type SessionFailure = 'invalid_profile' | 'session_config_rejected' | 'model_unreachable' | 'model_lost';
+import type { CallSessionDeps } from './session-deps.js';
 
 /** After asking the gateway to hang up, end the session even if its `stop` never comes. */
 const HANGUP_CONFIRM_MS = 10_000;
@@ -62,159 +17,31 @@ const HANGUP_CONFIRM_MS = 10_000;
 const HAND_OVER_FLUSH_MS = 1_000;
 
 /**
- * One call: the gateway's media on NATS on one side, one model session (replaced when needed)
- * on the other. Pre-warms the model while the stream is set up, greets on `start`, and wires
- * audio, barge-in, tools, hand-off, keypad input and wrap-up together.
+ * One call's life: the gateway's media on NATS on one side, one model session (replaced when
+ * needed) on the other. Pre-warms the model while the stream is set up, greets on `start`,
+ * and ends once, for one `SessionEndReason`. The collaborators are wired in `call-wiring.ts`;
+ * the call's facts live in its `CallState`.
  */
 export class CallSession {
   readonly callSid: string;
   readonly claimId: string;
   private readonly log: Logger;
-  private readonly tracker = new PlaybackTracker();
-  private readonly transcript = new Transcript();
-  private readonly events: CallEvents;
-  private readonly gate: ResponseGate;
-  private readonly link: ModelLink;
-  private readonly speech: AgentSpeech;
-  private readonly tools: ToolLoop;
-  private readonly escalations: Escalations;
-  private readonly endCall: EndCallController;
-  private readonly dtmf: DtmfCollector;
-  private readonly input: SystemInput;
-  private readonly onModelEvent: (event: ServerEvent) => void;
-  private media: MediaLink | undefined;
-  private readonly offer: SessionOffer;
+  private readonly parts: CallParts;
+  private readonly state: CallState;
+  private media: CallMediaChannel | undefined;
   private timers: NodeJS.Timeout[] = [];
-  private started = false;
-  /** Why the call cannot be served, kept until the stream starts: the gateway listens from then. */
-  private failure: { reason: SessionFailure; refusal?: SessionRefusal } | undefined;
-  private greeted = false;
-  private callerSpeaking = false;
-  /** The caller spoke and no response has started since. */
-  private callerAwaitsAnswer = false;
-  private ended = false;
-  private handingBack = false;
-  private replacements = 0;
 
   constructor(private readonly deps: CallSessionDeps) {
-    const { claim, profile } = deps;
-    this.callSid = claim.callSid;
-    this.claimId = claim.claimId;
+    this.callSid = deps.claim.callSid;
+    this.claimId = deps.claim.claimId;
     this.log = deps.logger;
-    this.events = new CallEvents(
-      deps.outbox,
-      claim.callSid,
-      this.log,
-      claim.resume ? `${claim.claimId}.` : '',
-    );
-    this.offer = new SessionOffer(profile, deps.tools);
-    this.gate = new ResponseGate((params, eventId) =>
-      this.link.send({ type: 'response.create', event_id: eventId, response: params }),
-    );
-    this.input = new SystemInput({
-      transcript: this.transcript,
-      gate: this.gate,
-      send: (event) => this.link.send(event),
+    this.parts = wireCall(deps, {
+      media: () => this.media,
+      agentEnded: () => this.hangUp('agent_ended'),
+      onReplaced: (reason, gapMs) => this.onReplaced(reason, gapMs),
+      onModelLost: () => this.fail('model_lost'),
     });
-    this.link = new ModelLink(
-      {
-        openTransport: deps.openTransport,
-        logger: this.log,
-        metrics: deps.metrics,
-        connectTimeoutMs: deps.settings.modelConnectTimeoutMs,
-        maxSessionMs: deps.settings.modelSessionMaxMs,
-        attempts: deps.settings.modelConnectAttempts,
-      },
-      {
-        onEvent: (event) => {
-          this.onModelEvent(event);
-          this.escalations.onModelEvent(event);
-        },
-        onAudioDelta: (delta) => this.speech.onAudioDelta(delta),
-        sessionConfig: () => this.offer.config,
-        replayItems: () => this.transcript.replayItems(),
-        onReplaced: (reason, gapMs) => this.onReplaced(reason, gapMs),
-        onLost: () => this.fail('model_lost'),
-        isQuiet: () => this.isQuiet(),
-      },
-    );
-    this.endCall = new EndCallController({
-      playbackIdle: () => this.tracker.idle,
-      hangUp: () => this.hangUp('agent_ended'),
-    });
-    this.speech = new AgentSpeech({
-      media: {
-        sendAudio: (p) => this.media?.sendAudio(p),
-        sendControl: (c) => this.media?.sendControl(c),
-      },
-      tracker: this.tracker,
-      transcript: this.transcript,
-      gate: this.gate,
-      events: this.events,
-      metrics: deps.metrics,
-      logger: this.log,
-      send: (event) => this.link.send(event),
-      generation: () => this.link.generation,
-      serverInterrupts: () => serverInterruptsResponses(this.offer.config),
-      claimRequestedAt: Date.parse(claim.requestedAt),
-      onPlayback: () => {
-        this.endCall.onPlayback();
-        this.escalations.onPlayback();
-      },
-    });
-    this.escalations = new Escalations({
-      nc: deps.nc,
-      outbox: deps.outbox,
-      callSid: claim.callSid,
-      agentId: claim.agentId,
-      caller: claim.from,
-      transcript: this.transcript,
-      logger: this.log,
-      playbackIdle: () => this.tracker.idle,
-      onUpdate: (status) => this.input.escalationUpdate(status),
-    });
-    this.tools = new ToolLoop({
-      context: { callSid: claim.callSid, from: claim.from, to: claim.to, agentId: claim.agentId },
-      offered: () => this.offer.workerTools,
-      systemOffered: this.offer.systemTools,
-      invoker: deps.invoker,
-      system: {
-        escalate: (callId, args) => this.escalations.request(callId, args),
-        endCall: (_callId, args) => this.endCall.toolCall(args),
-      },
-      sendOutput: (callId, output) =>
-        this.link.send({
-          type: 'conversation.item.create',
-          item: { type: 'function_call_output', call_id: callId, output },
-        }),
-      transcript: this.transcript,
-      gate: this.gate,
-      events: this.events,
-      metrics: deps.metrics,
-      logger: this.log,
-      fillerAfterMs: profile.toolFillerAfterMs,
-      persona: profile.instructions,
-      agentSilent: () => !this.gate.inFlight && this.tracker.idle,
-    });
-    this.dtmf = new DtmfCollector(deps.settings.dtmfCollectMs, (digits) => this.input.keypad(digits));
-    this.onModelEvent = createModelEventRouter({
-      speech: this.speech,
-      gate: this.gate,
-      tools: this.tools,
-      endCall: this.endCall,
-      transcript: this.transcript,
-      events: this.events,
-      metrics: deps.metrics,
-      logger: this.log,
-      callerSpeaking: (speaking) => {
-        this.callerSpeaking = speaking;
-        if (speaking) this.callerAwaitsAnswer = true;
-      },
-      responseStarted: () => {
-        this.callerAwaitsAnswer = false;
-      },
-      retryTurn: () => this.gate.request(purposeResponse('retry')),
-    });
+    this.state = this.parts.state;
   }
 
   /**
@@ -222,12 +49,12 @@ export class CallSession {
    * over from another bridge gets its `start` as soon as the gateway hears `accepted`.
    */
   listen(): void {
-    if (this.media || this.ended) return;
-    this.media = openMediaLink(
+    if (this.media || this.state.ended) return;
+    this.media = openCallMediaChannel(
       this.deps.nc,
       mediaSubjects(this.callSid, this.claimId),
       {
-        onAudio: (payload) => this.link.appendAudio(payload),
+        onAudio: (payload) => this.parts.link.appendAudio(payload),
         onControl: (control) => this.onControl(control),
       },
       this.log,
@@ -241,34 +68,26 @@ export class CallSession {
    */
   async prewarm(): Promise<void> {
     this.listen();
-    const resumed = this.deps.claim.resume !== undefined;
     this.schedule(this.deps.settings.streamStartTimeoutMs, () => {
-      if (!this.started) this.end('stream_start_timeout');
+      if (this.state.phase === 'prewarming') this.end('stream_start_timeout');
     });
     this.schedule(this.deps.profile.maxCallSeconds * 1_000, () => this.hangUp('call_limit'));
-    const profile = checkRealtimeProfile(this.deps.profile);
-    if (!profile.ok) {
-      // Built from this profile, the session.update would be refused (and the line would hiss).
-      this.deps.metrics.modelErrors.labels('invalid_profile').inc();
-      this.log.error({ agentId: this.deps.claim.agentId, ...profile.problem }, 'agent profile refused');
-      const { field, message } = profile.problem;
-      this.fail('invalid_profile', { code: 'invalid_profile', param: field, message });
-      return;
-    }
+    if (!this.profileAccepted()) return;
     this.refreshTools();
+    const resumed = this.deps.claim.resume !== undefined;
     const history = resumed
-      ? restoreHistory(this.deps.history, this.callSid, this.transcript, this.log)
+      ? restoreHistory(this.deps.history, this.callSid, this.parts.transcript, this.log)
       : undefined;
     try {
-      await this.link.open(history, { replay: resumed });
+      await this.parts.link.open(history, { replay: resumed });
     } catch (error) {
       this.log.error({ err: error }, 'model session could not be opened');
       if (error instanceof SessionConfigRejected) this.fail('session_config_rejected', error.refusal);
       else this.fail('model_unreachable');
       return;
     }
-    if (this.ended) return;
-    this.log.info({ tools: this.offer.toolNames }, 'model session ready');
+    if (this.state.ended) return;
+    this.log.info({ tools: this.parts.offer.toolNames }, 'model session ready');
     this.greetWhenReady();
   }
 
@@ -278,13 +97,7 @@ export class CallSession {
 
   /** Nobody is speaking and nothing is pending: a moment the caller would not notice a change. */
   isQuiet(): boolean {
-    return (
-      !this.callerSpeaking &&
-      !this.gate.inFlight &&
-      this.tracker.idle &&
-      !this.tools.busy &&
-      !this.endCall.requested
-    );
+    return this.state.quiet;
   }
 
   /**
@@ -292,37 +105,48 @@ export class CallSession {
    * is published and stored first, so the next bridge finds the whole conversation.
    */
   async handBack(): Promise<void> {
-    if (this.ended || this.handingBack) return;
-    this.handingBack = true;
-    if (!this.tracker.idle) {
+    if (!this.state.beginHandBack()) return;
+    if (this.state.agentPlaying) {
       // Handed over mid-sentence (the drain deadline): what Twilio has not played is dropped, so
       // the record and the next bridge know exactly where the caller stopped hearing.
       this.media?.sendControl({ type: 'clear' });
-      this.tracker.clear();
+      this.parts.tracker.clear();
     }
-    this.speech.finish();
+    this.parts.speech.finish();
     const left = await this.deps.outbox.flush(HAND_OVER_FLUSH_MS);
     if (left > 0) this.log.warn({ left }, 'handing the call over before every event was stored');
-    if (this.ended) return;
+    if (this.state.ended) return;
     this.media?.sendControl({ type: 'release', reason: 'draining' });
     this.end('bridge_draining');
   }
 
   /** Ends the session: publishes what is pending, closes the model and the media subscription. */
-  end(reason: string): void {
-    if (this.ended) return;
-    this.ended = true;
+  end(reason: SessionEndReason): void {
+    if (!this.state.end(reason)) return;
     for (const timer of this.timers) clearTimeout(timer);
-    this.dtmf.close();
-    this.endCall.close();
-    this.tools.close();
-    this.gate.close();
-    this.escalations.close();
-    this.speech.finish();
-    this.link.close();
+    const { dtmf, endCall, tools, gate, escalations, speech, link } = this.parts;
+    dtmf.close();
+    endCall.close();
+    tools.close();
+    gate.close();
+    escalations.close();
+    speech.finish();
+    link.close();
     this.media?.close();
+    this.deps.metrics.sessionsEnded.labels(reason).inc();
     this.log.info({ reason }, 'call session ended');
     this.deps.onEnded(this, reason);
+  }
+
+  /** A profile the API would refuse (the session.update would fail and the line would hiss) fails the call. */
+  private profileAccepted(): boolean {
+    const checked = checkRealtimeProfile(this.deps.profile);
+    if (checked.ok) return true;
+    this.deps.metrics.modelErrors.labels('invalid_profile').inc();
+    this.log.error({ agentId: this.deps.claim.agentId, ...checked.problem }, 'agent profile refused');
+    const { field, message } = checked.problem;
+    this.fail('invalid_profile', { code: 'invalid_profile', param: field, message });
+    return false;
   }
 
   /**
@@ -330,11 +154,12 @@ export class CallSession {
    * updated; one still opening is configured with the new offer when it is ready.
    */
   private refreshTools(): void {
-    this.offer.refresh().then(
+    const { offer, link } = this.parts;
+    offer.refresh().then(
       (changed) => {
-        if (!changed || this.ended) return;
-        this.log.info({ tools: this.offer.toolNames }, 'tools offered');
-        this.link.update(this.offer.config);
+        if (!changed || this.state.ended) return;
+        this.log.info({ tools: offer.toolNames }, 'tools offered');
+        link.update(offer.config);
       },
       (error: unknown) => {
         this.log.warn({ err: error }, 'tool discovery failed; the call goes on with the tools it has');
@@ -345,55 +170,61 @@ export class CallSession {
   private onControl(control: MediaInControl): void {
     switch (control.type) {
       case 'start':
-        this.started = true;
+        if (!this.state.streamStarted()) return;
         this.log.info({ streamSid: control.streamSid }, 'media stream started');
-        if (this.failure) this.fail(this.failure.reason, this.failure.refusal);
-        else this.greetWhenReady();
+        this.failOrGreet();
         return;
       case 'mark':
-        this.speech.onMark(control.name);
+        this.parts.speech.onMark(control.name);
         return;
       case 'dtmf':
-        this.dtmf.push(control.digit);
+        this.parts.dtmf.push(control.digit);
         return;
       case 'stop':
-        this.end(`stop_${control.reason}`);
+        this.end(endReasonForStop(control.reason));
         return;
       case 'heartbeat':
         return;
     }
   }
 
+  private failOrGreet(): void {
+    const failure = this.state.pendingFailure;
+    if (failure) this.fail(failure.reason, failure.refusal);
+    else this.greetWhenReady();
+  }
+
   private greetWhenReady(): void {
-    if (!this.started || !this.link.ready || this.greeted || this.ended) return;
-    this.greeted = true;
+    if (this.state.phase !== 'started' || !this.parts.link.ready) return;
+    this.state.greet();
+    const { gate, events, input, transcript } = this.parts;
     const resume = this.deps.claim.resume;
     if (resume) {
-      this.events.sessionRestored(resume.reason, this.deps.bridgeId, 0);
-      const plan = planResume(resume.reason, this.transcript);
-      if (plan.note) this.input.note(plan.note);
-      if (plan.respond) this.gate.request(purposeResponse('resume'));
+      events.sessionRestored(resume.reason, this.deps.bridgeId, 0);
+      const plan = planResume(resume.reason, transcript);
+      if (plan.note) input.note(plan.note);
+      if (plan.respond) gate.request(purposeResponse('resume'));
       return;
     }
-    this.gate.request(greetingResponse(this.deps.profile.instructions, this.deps.profile.greeting));
+    gate.request(greetingResponse(this.deps.profile.instructions, this.deps.profile.greeting));
   }
 
   private onReplaced(reason: ReplaceReason, gapMs: number): void {
-    this.replacements++;
-    // The old session's VAD state went with it; the new one starts from silence.
-    this.callerSpeaking = false;
-    const lostUnheard = this.speech.onSessionReplaced();
-    this.gate.reset();
-    this.tools.onSessionReplaced();
-    this.events.sessionRestored(reason, this.deps.bridgeId, this.replacements);
-    this.events.latency('session_restore', gapMs, this.events.counted(this.replacements));
-    if (lostUnheard || this.callerAwaitsAnswer) this.input.answerAfterLoss();
-    this.gate.pump();
+    const replacements = this.state.modelReplaced();
+    const { speech, gate, tools, events, input } = this.parts;
+    const lostUnheard = speech.onSessionReplaced();
+    gate.reset();
+    tools.onSessionReplaced();
+    events.sessionRestored(reason, this.deps.bridgeId, replacements);
+    events.latency('session_restore', gapMs, events.counted(replacements));
+    if (lostUnheard || this.state.callerAwaitsAnswer) input.answerAfterLoss();
+    gate.pump();
     this.greetWhenReady();
   }
 
+  /** Asks the gateway to hang up; the session ends on its `stop`, or after `HANGUP_CONFIRM_MS`. */
   private hangUp(reason: 'agent_ended' | 'call_limit'): void {
-    if (this.ended) return;
+    if (this.state.ended) return;
     this.log.info({ reason }, 'asking the gateway to hang up');
     this.media?.sendControl({ type: 'hangup', reason });
     this.schedule(HANGUP_CONFIRM_MS, () => this.end('hangup_unconfirmed'));
@@ -401,12 +232,12 @@ export class CallSession {
 
   /** The call cannot go on with a model: hand it back so the caller hears the gateway's apology. */
   private fail(reason: SessionFailure, refusal?: SessionRefusal): void {
-    if (this.ended) return;
-    if (!this.started) {
-      this.failure ??= { reason, ...(refusal ? { refusal } : {}) };
+    if (this.state.ended) return;
+    if (this.state.phase === 'prewarming') {
+      this.state.deferFailure({ reason, ...(refusal ? { refusal } : {}) });
       return;
     }
-    this.events.sessionFailed({ reason, ...refusal });
+    this.parts.events.sessionFailed({ reason, ...refusal });
     this.media?.sendControl({ type: 'release', reason: 'session_failed' });
     this.end(reason);
   }

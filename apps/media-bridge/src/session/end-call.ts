@@ -9,6 +9,8 @@ export interface EndCallDeps {
   /** Nothing forwarded is still waiting to be played. */
   playbackIdle(): boolean;
   hangUp(): void;
+  /** `end_call` was accepted: the call is winding down (the call's `endRequested`). */
+  reportRequested(): void;
   maxWaitMs?: number;
 }
 
@@ -26,10 +28,6 @@ export class EndCallController {
 
   constructor(private readonly deps: EndCallDeps) {}
 
-  get requested(): boolean {
-    return this.phase !== 'idle';
-  }
-
   /** The model called `end_call`: the answer it gets (say goodbye now), or a clear argument error. */
   toolCall(args: unknown): ToolResponse {
     if (!endCallArgumentsSchema.safeParse(args).success) {
@@ -46,6 +44,7 @@ export class EndCallController {
   request(): void {
     if (this.phase !== 'idle') return;
     this.phase = 'awaiting_response';
+    this.deps.reportRequested();
     this.timer = setTimeout(() => this.hangUp(), this.deps.maxWaitMs ?? END_CALL_MAX_WAIT_MS);
   }
 

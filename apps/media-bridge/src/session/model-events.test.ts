@@ -21,8 +21,7 @@ function router(ourResponseFailed = false) {
     },
     metrics: { modelErrors: { labels: (kind: string) => ({ inc: () => errors.push(kind) }) } },
     logger: { warn: () => {} },
-    callerSpeaking: () => {},
-    responseStarted: () => {},
+    state: { callerStartedSpeaking: () => {}, callerStoppedSpeaking: () => {}, responseStarted: () => {} },
     retryTurn,
   } as unknown as ModelEventTargets;
   const route = createModelEventRouter(targets);

@@ -4,6 +4,7 @@ import type { BridgeMetrics } from '../metrics.js';
 import type { ServerEvent, ServerEventOf } from '../model/server-events.js';
 import type { ToolLoop } from '../tools/tool-loop.js';
 import type { AgentSpeech } from './agent-speech.js';
+import type { CallState } from './call-state.js';
 import type { EndCallController } from './end-call.js';
 import type { ResponseGate } from './response-gate.js';
 import type { Transcript } from './transcript.js';
@@ -18,10 +19,8 @@ export interface ModelEventTargets {
   events: CallEvents;
   metrics: BridgeMetrics;
   logger: Logger;
-  /** VAD says the caller is (or stopped) speaking. */
-  callerSpeaking(speaking: boolean): void;
-  /** A response started (the caller's last turn is being answered). */
-  responseStarted(): void;
+  /** Where VAD and the start of each response are recorded. */
+  state: Pick<CallState, 'callerStartedSpeaking' | 'callerStoppedSpeaking' | 'responseStarted'>;
   /** A response the server made for the caller's turn failed: ask for it once more. */
   retryTurn(): void;
 }
@@ -58,12 +57,11 @@ export function createModelEventRouter(t: ModelEventTargets): (event: ServerEven
   return (event) => {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
-        t.callerSpeaking(true);
+        t.state.callerStartedSpeaking();
         t.speech.onSpeechStarted();
         return;
       case 'input_audio_buffer.speech_stopped':
-        t.callerSpeaking(false);
-        t.speech.onSpeechStopped();
+        t.state.callerStoppedSpeaking();
         return;
       case 'input_audio_buffer.committed':
         t.transcript.callerCommitted(event.item_id);
@@ -100,7 +98,7 @@ export function createModelEventRouter(t: ModelEventTargets): (event: ServerEven
         return;
       }
       case 'response.created':
-        t.responseStarted();
+        t.state.responseStarted();
         t.gate.onCreated(event.response.metadata?.purpose !== undefined);
         t.speech.onResponseCreated(event.response.id, event.response.metadata?.purpose);
         t.endCall.onResponseCreated(event.response.id);

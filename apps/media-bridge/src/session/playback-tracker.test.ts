@@ -4,7 +4,7 @@ import { MARK_INTERVAL_MS, MAX_ECHO_DELAY_MS, PlaybackTracker } from './playback
 /** A tracker on a clock the test moves by hand. */
 function tracked() {
   const clock = { now: 0 };
-  return { clock, tracker: new PlaybackTracker(() => clock.now) };
+  return { clock, tracker: new PlaybackTracker({ now: () => clock.now }) };
 }
 
 describe('PlaybackTracker', () => {

@@ -43,6 +43,13 @@ interface ItemState {
   ackedMs: number;
 }
 
+export interface PlaybackTrackerOptions {
+  now?: () => number;
+  markIntervalMs?: number;
+  /** Told after every change to the queue whether audio is waiting to be played (the call's `agentPlaying`). */
+  reportPlaying?(playing: boolean): void;
+}
+
 /** What Twilio has queued, in order: chunks of audio and the marks between them. */
 type Queued =
   | { kind: 'audio'; item: ItemState; startMs: number; durationMs: number; sentAt: number }
@@ -66,11 +73,13 @@ export class PlaybackTracker {
   private unmarkedMs = 0;
   /** When the audio after the last acknowledged mark started to play, at the earliest. */
   private playFrom = 0;
+  private readonly now: () => number;
+  private readonly markIntervalMs: number;
 
-  constructor(
-    private readonly now: () => number = () => performance.now(),
-    private readonly markIntervalMs = MARK_INTERVAL_MS,
-  ) {}
+  constructor(private readonly options: PlaybackTrackerOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.markIntervalMs = options.markIntervalMs ?? MARK_INTERVAL_MS;
+  }
 
   /** Records a forwarded chunk; returns the mark to send right after it, when one is due. */
   chunkSent(itemId: string, durationMs: number, generation: number): MarkInfo | undefined {
@@ -83,6 +92,7 @@ export class PlaybackTracker {
     this.queue.push({ kind: 'audio', item, startMs: item.forwardedMs, durationMs, sentAt });
     item.forwardedMs += durationMs;
     this.unmarkedMs += durationMs;
+    this.reportPlaying();
     return this.unmarkedMs >= this.markIntervalMs ? this.flush() : undefined;
   }
 
@@ -110,6 +120,7 @@ export class PlaybackTracker {
     }
     const now = this.now();
     this.playFrom = Math.min(now, Math.max(playedBy, now - MAX_ECHO_DELAY_MS));
+    this.reportPlaying();
     return true;
   }
 
@@ -143,6 +154,11 @@ export class PlaybackTracker {
     for (const [item, heardMs] of this.heardNow()) item.ackedMs = heardMs;
     this.queue = [];
     this.unmarkedMs = 0;
+    this.reportPlaying();
+  }
+
+  private reportPlaying(): void {
+    this.options.reportPlaying?.(!this.idle);
   }
 
   private snapshot(item: ItemState, heard: Map<ItemState, number>): ItemPlayback {

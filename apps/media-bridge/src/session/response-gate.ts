@@ -12,7 +12,11 @@ const ACTIVE_RESPONSE = 'conversation_already_has_active_response';
 export interface ResponseGateOptions {
   /** Pause before retry `attempt` (1-based) of a refused request (ms). */
   retryDelayMs?: (attempt: number) => number;
+  /** Told after every change whether a response is in flight (the call's `responseInFlight`). */
+  reportInFlight?(inFlight: boolean): void;
 }
+
+type GateState = 'idle' | 'requested' | 'active';
 
 /**
  * Makes sure the bridge never asks for a response while one is in flight (the API rejects it,
@@ -24,7 +28,7 @@ export interface ResponseGateOptions {
  */
 export class ResponseGate {
   private queue: RealtimeResponseCreateParams[] = [];
-  private state: 'idle' | 'requested' | 'active' = 'idle';
+  private state: GateState = 'idle';
   private lastSent: RealtimeResponseCreateParams | undefined;
   private lastSentEventId: string | undefined;
   /** The request of ours the server is answering now. */
@@ -59,7 +63,7 @@ export class ResponseGate {
    * reject it, and it is sent again after).
    */
   onCreated(ours: boolean): void {
-    this.state = 'active';
+    this.setState('active');
     this.answering = ours ? this.lastSent : undefined;
     if (ours) this.lastSent = undefined;
   }
@@ -71,7 +75,7 @@ export class ResponseGate {
   onDone(failed = false): boolean {
     const answered = this.answering;
     this.answering = undefined;
-    this.state = 'idle';
+    this.setState('idle');
     if (failed && answered) {
       this.retryLater(answered);
       return true;
@@ -84,7 +88,7 @@ export class ResponseGate {
   onRejected(): void {
     if (this.lastSent) this.queue.unshift(this.lastSent);
     this.lastSent = undefined;
-    this.state = 'active';
+    this.setState('active');
   }
 
   /**
@@ -99,7 +103,7 @@ export class ResponseGate {
     if (!eventId || eventId !== this.lastSentEventId || this.state !== 'requested' || !this.lastSent) return;
     const refused = this.lastSent;
     this.lastSent = undefined;
-    this.state = 'idle';
+    this.setState('idle');
     this.retryLater(refused);
   }
 
@@ -109,7 +113,7 @@ export class ResponseGate {
    */
   reset(): void {
     if (this.state === 'requested' && this.lastSent) this.queue.unshift(this.lastSent);
-    this.state = 'idle';
+    this.setState('idle');
     this.lastSent = undefined;
     this.answering = undefined;
   }
@@ -125,7 +129,7 @@ export class ResponseGate {
     this.attempts.set(next, (this.attempts.get(next) ?? 0) + 1);
     this.lastSent = next;
     this.lastSentEventId = eventId;
-    this.state = 'requested';
+    this.setState('requested');
   }
 
   /** The call is over: no retry is pending any more. */
@@ -133,6 +137,11 @@ export class ResponseGate {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.queue = [];
+  }
+
+  private setState(state: GateState): void {
+    this.state = state;
+    this.options.reportInFlight?.(this.inFlight);
   }
 
   private retryLater(params: RealtimeResponseCreateParams): void {

@@ -40,6 +40,8 @@ export interface ToolLoopDeps {
   persona: string;
   /** Nothing is being said or queued to be said. */
   agentSilent(): boolean;
+  /** Told after every change whether a tool call is unanswered (the call's `toolsBusy`). */
+  reportBusy(busy: boolean): void;
 }
 
 /** The function calls of one model response: the next response waits until all are answered. */
@@ -79,6 +81,7 @@ export class ToolLoop {
     this.seen.add(call.call_id);
     const batch = this.batch(call.response_id);
     batch.pending.add(call.call_id);
+    this.deps.reportBusy(true);
     void this.run(batch, call.call_id, call.name, call.arguments);
   }
 
@@ -101,6 +104,7 @@ export class ToolLoop {
     this.closed = true;
     for (const batch of this.batches.values()) clearTimeout(batch.fillerTimer);
     this.batches.clear();
+    this.deps.reportBusy(false);
   }
 
   private batch(responseId: string): Batch {
@@ -153,6 +157,7 @@ export class ToolLoop {
     this.deps.transcript.toolAnswered(callId, output);
     this.deps.sendOutput(callId, output);
     batch.pending.delete(callId);
+    this.deps.reportBusy(this.busy);
     this.maybeContinue(batch);
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 
-export interface MediaLinkHandlers {
+export interface CallMediaHandlers {
   /**
    * Caller audio: the base64 mu-law payload exactly as Twilio sent it, as bytes (checked to be
    * base64; a view into the NATS message: copy it to keep it past this call).
@@ -18,8 +18,11 @@ export interface MediaLinkHandlers {
   onControl(control: MediaInControl): void;
 }
 
-/** The bridge's side of one claim's media subjects. */
-export interface MediaLink {
+/**
+ * The bridge's side of one claim's media subjects: the call's audio and media controls
+ * to and from the gateway.
+ */
+export interface CallMediaChannel {
   /** Agent audio to the caller: the base64 mu-law payload as the model sent it (text or its bytes). */
   sendAudio(payload: Uint8Array | string): void;
   sendControl(control: MediaOutControl): void;
@@ -33,12 +36,12 @@ export interface MediaLink {
  * control messages are parsed, and a bad message is logged and dropped. A control sent as a
  * request (the gateway's probe of a silent bridge) is answered at once: the bridge holds the claim.
  */
-export function openMediaLink(
+export function openCallMediaChannel(
   nc: NatsConnection,
   subjects: MediaSubjects,
-  handlers: MediaLinkHandlers,
+  handlers: CallMediaHandlers,
   logger: Logger,
-): MediaLink {
+): CallMediaChannel {
   let warnedBadAudio = false;
   const subscription = nc.subscribe(subjects.inAll, {
     callback: (error, msg) => {
