@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Database } from '@voice/shared/db';
 import { describeError } from '@voice/shared/errors';
 import type { Logger } from '@voice/shared/logging';
-import { JetStreamOutbox, type NatsConnection } from '@voice/shared/nats';
+import type { JetStreamOutbox, NatsConnection } from '@voice/shared/nats';
 import type { Registry, ShutdownStep } from '@voice/shared/telemetry';
 import type { CallControl } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
@@ -48,6 +48,8 @@ export interface EscalationAppDeps {
   http: FastifyInstance;
   db: Database;
   nc: NatsConnection;
+  /** Where status changes go; the app flushes and closes it on shutdown. */
+  outbox: JetStreamOutbox;
   callControl: CallControl;
   config: EscalationAppConfig;
   logger: Logger;
@@ -78,10 +80,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = createEscalationMetrics(deps.registry);
-  const outbox = new JetStreamOutbox({
-    js: jetstream(deps.nc),
-    logger: logger.child({ component: 'outbox' }),
-  });
+  const { outbox } = deps;
   const ctx: HandoffContext = {
     db: deps.db,
     callControl: deps.callControl,

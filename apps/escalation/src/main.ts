@@ -1,4 +1,5 @@
 import { loadConfig } from '@voice/shared/config';
+import { JetStreamOutbox, jetstream } from '@voice/shared/nats';
 import { runMain, startService } from '@voice/shared/service';
 import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
 import { buildEscalationApp } from './app.js';
@@ -23,6 +24,12 @@ runMain('escalation', async () => {
     http: runtime.http,
     db: runtime.database.db,
     nc: runtime.nc,
+    outbox: new JetStreamOutbox({
+      js: jetstream(runtime.nc),
+      logger: runtime.logger.child({ component: 'outbox' }),
+      root: config.OUTBOX_DIR,
+      service: 'escalation',
+    }),
     callControl: createCallControl(twilio),
     config,
     logger: runtime.logger,

@@ -27,7 +27,12 @@ runMain('gateway', async () => {
 
   // Every instance opens (or creates) the same bucket: the one place that decides each call's answer.
   const answers = createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers));
-  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger: logger.child({ component: 'outbox' }) });
+  const outbox = new JetStreamOutbox({
+    js: jetstream(nc),
+    logger: logger.child({ component: 'outbox' }),
+    root: config.OUTBOX_DIR,
+    service: 'gateway',
+  });
   const gateway = await buildGatewayApp(
     {
       config,

@@ -23,7 +23,12 @@ runMain('media-bridge', async () => {
   });
   if (!runtime.database) throw new Error('media-bridge needs its database');
   const metrics = createBridgeMetrics(runtime.registry);
-  const outbox = new JetStreamOutbox({ js: jetstream(runtime.nc), logger: runtime.logger });
+  const outbox = new JetStreamOutbox({
+    js: jetstream(runtime.nc),
+    logger: runtime.logger,
+    root: config.OUTBOX_DIR,
+    service: 'media-bridge',
+  });
   const bridge = createMediaBridge({
     nc: runtime.nc,
     db: runtime.database.db,

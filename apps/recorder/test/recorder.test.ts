@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -24,6 +27,7 @@ describe('recorder (real NATS + Postgres)', () => {
   let nc: NatsConnection;
   let database: DatabaseHandle;
   let outbox: JetStreamOutbox;
+  const outboxRoot = mkdtempSync(join(tmpdir(), 'recorder-outbox-'));
   let acked = 0;
   let duplicates = 0;
   const waiters: Array<() => void> = [];
@@ -58,9 +62,11 @@ describe('recorder (real NATS + Postgres)', () => {
     nc = await connect({ servers: infra.natsUrl });
     await ensureStreams(await jetstreamManager(nc));
     database = createDatabase({ url: infra.databaseUrl, max: 4 });
-    outbox = new JetStreamOutbox({ js: jetstream(nc), logger });
+    outbox = new JetStreamOutbox({ js: jetstream(nc), logger, root: outboxRoot, service: 'recorder-test' });
   });
   afterAll(async () => {
+    outbox?.close();
+    rmSync(outboxRoot, { recursive: true, force: true });
     await database?.close();
     await nc?.close();
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type EscalationRequested, escalationRequestedSchema, subjects } from '@voice/shared/contracts';
 import { createDatabase, type Database, type DatabaseHandle } from '@voice/shared/db';
@@ -6,6 +9,7 @@ import {
   CONSUMERS,
   connectNats,
   ensureStreams,
+  JetStreamOutbox,
   type NatsConnection,
   publishContract,
 } from '@voice/shared/nats';
@@ -82,10 +86,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     authToken: TEST_AUTH_TOKEN,
     apiBaseUrl: options.fake.baseUrl,
   });
+  const outboxRoot = mkdtempSync(join(tmpdir(), 'escalation-outbox-'));
   const app = await buildEscalationApp({
     http,
     db: database.db,
     nc,
+    outbox: new JetStreamOutbox({ js, logger, root: outboxRoot, service: 'escalation' }),
     callControl: createCallControl(twilio),
     config: { ...TEST_CONFIG, ...options.config },
     logger,
@@ -123,6 +129,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     async stop() {
       for (const step of app.shutdownSteps()) await step.run();
+      rmSync(outboxRoot, { recursive: true, force: true });
       statuses.stop();
       await http.close();
       await nc.drain();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentProfiles, createDatabase, type DatabaseHandle } from '@voice/shared/db';
 import { createLogger } from '@voice/shared/logging';
 import {
@@ -85,7 +88,8 @@ export async function startRealGateway(
     accountSid: TEST_ACCOUNT_SID,
     authToken: TEST_AUTH_TOKEN,
   }).start();
-  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger });
+  const outboxRoot = mkdtempSync(join(tmpdir(), 'gateway-outbox-'));
+  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger, root: outboxRoot, service: 'gateway' });
   const metrics = createGatewayMetrics(new Registry());
   const app = await buildGatewayApp(
     {
@@ -136,6 +140,7 @@ export async function startRealGateway(
       await app.http.close();
       await outbox.flush(2_000);
       outbox.close();
+      rmSync(outboxRoot, { recursive: true, force: true });
       await nc.drain();
       await database.close();
       await rest.stop();

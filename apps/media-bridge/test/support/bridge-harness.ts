@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -86,7 +89,13 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
   });
   const fake = await FakeRealtimeServer.start({ audioPace: 4, speechMsPerChar: 40, ...options.fake });
   const metrics = createBridgeMetrics(new Registry());
-  const outbox = new JetStreamOutbox({ js: jetstream(nc), logger });
+  const outboxRoot = mkdtempSync(join(tmpdir(), 'bridge-outbox-'));
+  const outbox = new JetStreamOutbox({
+    js: jetstream(nc),
+    logger,
+    root: outboxRoot,
+    service: 'media-bridge',
+  });
   const bridge = createMediaBridge({
     nc,
     db: database.db,
@@ -131,6 +140,7 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
       await bridge.stopClaiming();
       await outbox.flush(2_000);
       outbox.close();
+      rmSync(outboxRoot, { recursive: true, force: true });
       subscription.unsubscribe();
       await nc.drain();
       await fake.stop();
