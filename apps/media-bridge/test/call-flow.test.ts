@@ -221,5 +221,12 @@ describe('a call through the bridge', () => {
         ['unknown_agent', 1],
       ]),
     );
+    const ended = (await harness.metrics.sessionsEnded.get()).values.map((v) => [v.labels.reason, v.value]);
+    expect(ended).toEqual(
+      expect.arrayContaining([
+        ['stop_caller_hangup', 1],
+        ['stream_start_timeout', 3],
+      ]),
+    );
   });
 });
