@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../process/free-port.js';
 import { type ManagedProcess, startProcess } from '../process/start-process.js';
@@ -93,6 +95,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   // Ports are chosen up front: the gateway's public URL and the escalation's callback URL
   // must be known to every app before any of them starts.
   for (const name of ['gateway', 'escalation', 'recorder'] as const) ports.set(name, await freePort());
+  // Outbox journals of this system only: what a killed app left is relayed by its own restart,
+  // never into another suite's NATS.
+  const outboxRoot = await mkdtemp(join(tmpdir(), 'voice-outbox-'));
+  const removeOutboxes = () => rm(outboxRoot, { recursive: true, force: true });
 
   const envFor = (name: AppName, instance: string, port: number): Record<string, string> => {
     const env: Record<string, string> = {
@@ -110,6 +116,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       OPENAI_API_KEY: secrets.openaiApiKey,
       PUBLIC_BASE_URL: `http://127.0.0.1:${ports.get('gateway')}`,
       ESCALATION_PUBLIC_BASE_URL: `http://127.0.0.1:${ports.get('escalation')}`,
+      OUTBOX_DIR: outboxRoot,
       ...options.env,
       ...options.appEnv?.[name],
     };
@@ -145,6 +152,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     for (const name of options.apps ?? ALL_APPS) await startInstance(name);
   } catch (error) {
     await Promise.allSettled(apps.map((a) => a.process.stop('SIGTERM', 15_000)));
+    await removeOutboxes();
     throw error;
   }
 
@@ -170,6 +178,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     startInstance,
     async stop() {
       for (const app of [...apps].reverse()) await app.process.stop('SIGTERM', 20_000);
+      await removeOutboxes();
     },
   };
 }
