@@ -1,9 +1,4 @@
-import {
-  isBase64Bytes,
-  isPlainJsonText,
-  type MediaOutControl,
-  type TwilioInboundMessage,
-} from '@voice/shared/contracts';
+import { isBase64Bytes, type MediaOutControl, type TwilioInboundMessage } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import { WebSocket } from 'ws';
 import { gatewayEvents } from '../calls/call-events.js';
@@ -13,6 +8,7 @@ import type { GatewayContext } from '../context.js';
 import { hangUpCall } from '../control/hang-up.js';
 import type { DropReason } from './frame-guard.js';
 import type { MarkLedger } from './mark-ledger.js';
+import { TwilioFrames } from './twilio-frames.js';
 
 /** Frames to Twilio are text frames, whether they are built as strings or as bytes. */
 const TEXT_FRAME = { binary: false } as const;
@@ -70,120 +66,154 @@ export interface Relay {
  * echoes of the previous bridge's audio still playing mean nothing to the new one.
  */
 export function startRelay(options: RelayOptions): Relay {
-  const { ctx, live, streamSid, socket, cork, log, marks } = options;
-  const { frames, frameCounts } = ctx.metrics;
-  const mediaPrefix = Buffer.from(
-    `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`,
-    'latin1',
-  );
-  const mediaSuffix = Buffer.from('"}}', 'latin1');
-  const markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
-  let lastHeartbeatAt: number | undefined;
-  let warnedMarks = false;
+  return new BridgeRelay(options);
+}
 
-  // Corked from the first frame of a batch of bridge messages (one NATS read) until the batch
-  // has been handled: the microtask runs before anything else, so nothing waits for a timer.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    cork.uncork();
-  };
-  const sendToTwilio = (frame: string | Buffer): boolean => {
-    if (socket.readyState !== WebSocket.OPEN) return false;
-    if (!corked) {
-      corked = true;
-      cork.cork();
-      queueMicrotask(uncork);
-    }
-    socket.send(frame, TEXT_FRAME);
-    return true;
-  };
+/**
+ * Everything per frame is a method call on state built once per relay: the hot path (a chunk of
+ * agent audio, a chunk of caller audio) allocates nothing but the frame it sends.
+ */
+class BridgeRelay implements Relay {
+  private readonly options: RelayOptions;
+  private readonly frames: TwilioFrames;
+  private readonly sender: CorkedSender;
+  private readonly link: MediaLink;
+  private heartbeatAt: number | undefined;
+  private warnedMarks = false;
 
-  const onControl = (control: MediaOutControl) => {
-    switch (control.type) {
-      case 'mark': {
-        const { name } = control;
-        if (socket.readyState !== WebSocket.OPEN) return;
-        if (!marks.sent(name, live.claimId)) {
-          if (!warnedMarks) log.warn({ pending: marks.size }, 'too many marks pending; marks not sent');
-          warnedMarks = true;
-          return;
-        }
-        const frame = isPlainJsonText(name)
-          ? `${markPrefix}${name}"}}`
-          : JSON.stringify({ event: 'mark', streamSid, mark: { name } });
-        sendToTwilio(frame);
-        frameCounts.outMark++;
+  constructor(options: RelayOptions) {
+    this.options = options;
+    this.frames = new TwilioFrames(options.streamSid);
+    this.sender = new CorkedSender(options.socket, options.cork);
+    this.link = options.ctx.bus.link(options.live.subjects, {
+      onAudio: (payload) => this.toTwilioAudio(payload),
+      onControl: (control) => this.onBridgeControl(control),
+      onInvalid: (detail) => this.onInvalidControl(detail),
+    });
+    this.link.sendControl({ type: 'start', streamSid: options.streamSid });
+  }
+
+  get lastHeartbeatAt(): number | undefined {
+    return this.heartbeatAt;
+  }
+
+  fromTwilioAudio(payload: Uint8Array): void {
+    this.link.sendAudio(payload);
+  }
+
+  fromTwilioMark(name: string): void {
+    this.link.sendControl({ type: 'mark', name });
+  }
+
+  fromTwilio(message: Extract<TwilioInboundMessage, { event: 'media' | 'dtmf' }>): void {
+    switch (message.event) {
+      case 'media':
+        this.link.sendAudio(message.media.payload);
         return;
-      }
+      case 'dtmf':
+        this.link.sendControl({ type: 'dtmf', digit: message.dtmf.digit });
+        this.publishDtmf(message);
+        return;
+    }
+  }
+
+  stop(reason: BridgeStopReason): void {
+    this.link.sendControl({ type: 'stop', reason });
+    this.link.close();
+  }
+
+  private publishDtmf(message: Extract<TwilioInboundMessage, { event: 'dtmf' }>): void {
+    const { ctx, streamSid, live } = this.options;
+    ctx.events.publish(
+      gatewayEvents.dtmf(new Date(ctx.now()), streamSid, message.sequenceNumber ?? String(ctx.now()), {
+        callSid: live.callSid,
+        digit: message.dtmf.digit,
+      }),
+    );
+  }
+
+  private toTwilioAudio(payload: Uint8Array): void {
+    // Base64 as Twilio accepts it: a bad payload must not break the JSON around it.
+    if (!isBase64Bytes(payload)) {
+      this.options.onDrop('bad_bridge_audio');
+      return;
+    }
+    if (this.sender.send(this.frames.media(payload))) this.options.ctx.metrics.frameCounts.outMedia++;
+  }
+
+  private onBridgeControl(control: MediaOutControl): void {
+    const { ctx, live, log } = this.options;
+    switch (control.type) {
+      case 'mark':
+        this.toTwilioMark(control.name);
+        return;
       case 'clear':
-        if (sendToTwilio(JSON.stringify({ event: 'clear', streamSid }))) {
-          frames.inc({ direction: 'out', kind: 'clear' });
-        }
+        if (this.sender.send(this.frames.clear)) ctx.metrics.frames.inc({ direction: 'out', kind: 'clear' });
         return;
       case 'hangup':
         void hangUpCall(ctx, live, control.reason);
         return;
       case 'heartbeat':
-        lastHeartbeatAt = ctx.now();
+        this.heartbeatAt = ctx.now();
         return;
       case 'release':
         log.warn({ reason: control.reason }, 'bridge released the call');
-        options.onBridgeReleased(control.reason);
+        this.options.onBridgeReleased(control.reason);
         return;
     }
+  }
+
+  private toTwilioMark(name: string): void {
+    const { marks, live, log } = this.options;
+    if (!this.sender.open) return;
+    if (!marks.sent(name, live.claimId)) {
+      if (!this.warnedMarks) log.warn({ pending: marks.size }, 'too many marks pending; marks not sent');
+      this.warnedMarks = true;
+      return;
+    }
+    this.sender.send(this.frames.mark(name));
+    this.options.ctx.metrics.frameCounts.outMark++;
+  }
+
+  private onInvalidControl(detail: string): void {
+    this.options.log.warn({ detail }, 'dropped a bridge control that does not match the contract');
+    this.options.onDrop('bad_bridge_control');
+  }
+}
+
+/**
+ * Sends to Twilio's socket, corked from the first frame of a batch of bridge messages (one NATS
+ * read) until the batch has been handled: the microtask runs before anything else, so nothing
+ * waits for a timer.
+ */
+class CorkedSender {
+  private readonly socket: WebSocket;
+  private readonly cork: SocketCork;
+  private corked = false;
+  /** Bound once: queued once per batch, not created per frame. */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.cork.uncork();
   };
 
-  const link: MediaLink = ctx.bus.link(live.subjects, {
-    onAudio(payload) {
-      // Base64 as Twilio accepts it: a bad payload must not break the JSON around it.
-      if (!isBase64Bytes(payload)) {
-        options.onDrop('bad_bridge_audio');
-        return;
-      }
-      const frame = Buffer.allocUnsafe(mediaPrefix.length + payload.length + mediaSuffix.length);
-      mediaPrefix.copy(frame, 0);
-      frame.set(payload, mediaPrefix.length);
-      mediaSuffix.copy(frame, mediaPrefix.length + payload.length);
-      if (sendToTwilio(frame)) frameCounts.outMedia++;
-    },
-    onControl,
-    onInvalid(detail) {
-      log.warn({ detail }, 'dropped a bridge control that does not match the contract');
-      options.onDrop('bad_bridge_control');
-    },
-  });
-  link.sendControl({ type: 'start', streamSid });
+  constructor(socket: WebSocket, cork: SocketCork) {
+    this.socket = socket;
+    this.cork = cork;
+  }
 
-  return {
-    fromTwilioAudio(payload) {
-      link.sendAudio(payload);
-    },
-    fromTwilioMark(name) {
-      link.sendControl({ type: 'mark', name });
-    },
-    fromTwilio(message) {
-      switch (message.event) {
-        case 'media':
-          link.sendAudio(message.media.payload);
-          return;
-        case 'dtmf':
-          link.sendControl({ type: 'dtmf', digit: message.dtmf.digit });
-          ctx.events.publish(
-            gatewayEvents.dtmf(new Date(ctx.now()), streamSid, message.sequenceNumber ?? String(ctx.now()), {
-              callSid: live.callSid,
-              digit: message.dtmf.digit,
-            }),
-          );
-          return;
-      }
-    },
-    stop(reason) {
-      link.sendControl({ type: 'stop', reason });
-      link.close();
-    },
-    get lastHeartbeatAt() {
-      return lastHeartbeatAt;
-    },
-  };
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** False when the socket is no longer open (the frame is not sent). */
+  send(frame: string | Buffer): boolean {
+    if (!this.open) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.cork.cork();
+      queueMicrotask(this.uncork);
+    }
+    this.socket.send(frame, TEXT_FRAME);
+    return true;
+  }
 }
