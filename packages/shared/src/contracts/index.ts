@@ -1,5 +1,6 @@
 export * from './audio.js';
 export * from './call-answer.js';
+export * from './call-control.js';
 export * from './claim.js';
 export * from './codec.js';
 export * from './escalation.js';

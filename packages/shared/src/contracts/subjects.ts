@@ -1,3 +1,4 @@
+import type { TransferOutcomeEvent } from './call-control.js';
 import type { CallSid, ClaimId, ToolName } from './ids.js';
 
 /**
@@ -20,11 +21,23 @@ export const subjects = {
   escalationStatusAll: 'escalations.status.>',
   /** media-bridge → JetStream `ESCALATIONS` → escalation worker: the hand-off line was heard. */
   escalationAnnounced: (callSid: CallSid) => `escalations.announced.${callSid}`,
+  /** anyone → the ingress carrying the call: `CallControlCommand` request/reply (core NATS). */
+  callControl: (callSid: CallSid) => `calls.control.${callSid}`,
+  callControlAll: 'calls.control.*',
+  /**
+   * ingress → hand-off owner: a transfer's outcome, request/reply (core NATS). Outside
+   * `escalations.>`, which JetStream stores (and would answer with a publish ack).
+   */
+  transferOutcome: (event: TransferOutcomeEvent) => `transfers.${event}`,
 } as const;
 
 export const queueGroups = {
   mediaBridge: 'media-bridge',
   tools: 'tools',
+  /** The Twilio gateways: any instance carries any Twilio call's commands. */
+  callControl: 'call-control',
+  /** The escalation instances: any one answers a transfer's outcome. */
+  transferOutcomes: 'transfer-outcomes',
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 /** JetStream client factories, for apps that reach JetStream only through this package. */
 export { jetstream, jetstreamManager } from '@nats-io/jetstream';
+export { requestCallControl, transferOutcomes } from './call-control.js';
 export { type ConnectOptions, connectNats, type NatsConnection, natsReady } from './connection.js';
 export {
   type ConsumerOutcome,

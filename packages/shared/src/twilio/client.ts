@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import type { CallControlError } from '../contracts/index.js';
 import { AppError, UnavailableError } from '../errors/index.js';
 import { type RateLimitRetry, RateLimitRetryingClient } from './rate-limit.js';
 
@@ -26,7 +27,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
 }
 
 /**
- * What the system does to a live call. A `<Connect><Stream>` call does not end reliably
+ * The Twilio REST side of a live call (the gateway's part of the call-control port). A `<Connect><Stream>` call does not end reliably
  * when the socket closes: hang-ups and transfers always go through the REST API.
  */
 export interface CallControl {
@@ -72,5 +73,40 @@ export function createCallControl(client: TwilioClient): CallControl {
         throw mapRestError(error, 'redirect', callSid);
       }
     },
+  };
+}
+
+/** How deep to follow `cause`: the REST error may be wrapped by ours, and that once more. */
+const CAUSE_DEPTH = 5;
+
+/** Twilio's numeric error code (21220 = call not in progress) from a REST error or its wrapper. */
+export function twilioErrorCode(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Object && depth < CAUSE_DEPTH; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A failed REST call as the call-control port reports it. Twilio's code stays in the message:
+ * it is what an operator looks up. Anything not known to be permanent is worth retrying.
+ */
+export function callControlErrorOf(error: unknown): CallControlError {
+  const code = twilioErrorCode(error);
+  const permanent = error instanceof AppError && !error.retryable;
+  if (!permanent) {
+    return {
+      code: 'unavailable',
+      message: `twilio did not take the call update (${code ?? 'network'})`,
+      retryable: true,
+    };
+  }
+  return {
+    code: code !== undefined && CALL_GONE_CODES.has(code) ? 'call_gone' : 'rejected',
+    message: `twilio rejected the call update (${code ?? error.message.slice(0, 200)})`,
+    retryable: false,
   };
 }

@@ -1,9 +1,11 @@
 export {
   type CallControl,
+  callControlErrorOf,
   createCallControl,
   createTwilioClient,
   type TwilioClient,
   type TwilioClientOptions,
+  twilioErrorCode,
 } from './client.js';
 export {
   DEFAULT_RATE_LIMIT_RETRY,
