@@ -33,8 +33,11 @@ export interface BridgeHandlers {
   onInvalid(detail: string): void;
 }
 
-/** The open media path of one claim. Audio and control share one connection, so their order holds. */
-export interface MediaLink {
+/**
+ * The gateway's open media path to one claim's bridge. Audio and control share one connection, so
+ * their order holds.
+ */
+export interface BridgeLink {
   /** Caller audio (base64, as text or its bytes), forwarded without decoding. */
   sendAudio(payload: Uint8Array | string): void;
   sendControl(control: MediaInControl): void;
@@ -48,7 +51,7 @@ export interface MediaLink {
  */
 export interface MediaBus {
   requestClaim(request: CallClaimRequest, timeoutMs: number): Promise<ClaimAnswer>;
-  link(subjects: MediaSubjects, handlers: BridgeHandlers): MediaLink;
+  link(subjects: MediaSubjects, handlers: BridgeHandlers): BridgeLink;
   /** A control for a claim without an open link (a claim whose stream never came). */
   sendControl(subjects: MediaSubjects, control: MediaInControl): void;
   /** Asks the claim's bridge whether it is there (a `heartbeat` control sent as a request). */

@@ -14,7 +14,7 @@ import {
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
 import type { NatsConnection } from '@voice/shared/nats';
-import type { BridgeHandlers, ClaimAnswer, MediaBus, MediaLink, ProbeResult } from './media-bus.js';
+import type { BridgeHandlers, BridgeLink, ClaimAnswer, MediaBus, ProbeResult } from './media-bus.js';
 
 /**
  * `MediaBus` on one NATS connection: core NATS, because a late frame is a lost frame. The
@@ -56,7 +56,7 @@ export function createNatsMediaBus(nc: NatsConnection, logger: Logger): MediaBus
         : { kind: 'declined', bridgeId: answer.bridgeId, reason: answer.reason };
     },
 
-    link(media: MediaSubjects, handlers: BridgeHandlers): MediaLink {
+    link(media: MediaSubjects, handlers: BridgeHandlers): BridgeLink {
       let open = true;
       const subscription = nc.subscribe(media.outAll, {
         callback: (error, msg) => {

@@ -3,7 +3,7 @@ import type { Logger } from '@voice/shared/logging';
 import { WebSocket } from 'ws';
 import { gatewayEvents } from '../calls/call-events.js';
 import type { BridgeStopReason, LiveCall } from '../calls/live-calls.js';
-import type { MediaLink } from '../claims/media-bus.js';
+import type { BridgeLink } from '../claims/media-bus.js';
 import type { GatewayContext } from '../context.js';
 import { hangUpCall } from '../control/hang-up.js';
 import type { DropReason } from './frame-guard.js';
@@ -58,7 +58,7 @@ export interface Relay {
 }
 
 /**
- * Opens the claim's media link and relays both ways. Caller audio goes to the bridge as the
+ * Opens the link to the claim's bridge and relays both ways. Caller audio goes to the bridge as the
  * base64 bytes Twilio sent; agent audio comes back the same way, is checked to be base64 and
  * framed for Twilio by concatenating bytes, never decoded or re-parsed. Only `media`, `mark`
  * and `clear` reach Twilio. Every mark sent is recorded in the stream's ledger with this
@@ -77,7 +77,7 @@ class BridgeRelay implements Relay {
   private readonly options: RelayOptions;
   private readonly frames: TwilioFrames;
   private readonly sender: CorkedSender;
-  private readonly link: MediaLink;
+  private readonly link: BridgeLink;
   private heartbeatAt: number | undefined;
   private warnedMarks = false;
 

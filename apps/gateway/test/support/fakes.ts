@@ -11,9 +11,9 @@ import type { CallEventSink } from '../../src/calls/call-events.js';
 import type { CallSnapshot, CallStore, NewCall } from '../../src/calls/call-store.js';
 import type {
   BridgeHandlers,
+  BridgeLink,
   ClaimAnswer,
   MediaBus,
-  MediaLink,
   ProbeResult,
 } from '../../src/claims/media-bus.js';
 
@@ -118,7 +118,7 @@ export class FakeMediaBus implements MediaBus {
     return this.answers.shift() ?? { kind: 'accepted', bridgeId: 'bridge-1' };
   }
 
-  link(subjects: MediaSubjects, handlers: BridgeHandlers): MediaLink {
+  link(subjects: MediaSubjects, handlers: BridgeHandlers): BridgeLink {
     const link: FakeLink = { subjects, audio: [], controls: [], closed: false, bridge: handlers };
     this.links.push(link);
     return {
