@@ -51,7 +51,12 @@ function deadPid(): number {
 }
 
 /** A journal directory as a process of `host`/`pid` would have left it. */
-function leftBehind(serviceDir: string, name: string, lock: { pid: number; host: string }, msgIds: string[]) {
+function leftBehind(
+  serviceDir: string,
+  name: string,
+  lock: { pid: number; host: string; boot?: string },
+  msgIds: string[],
+) {
   const dir = join(serviceDir, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'owner.lock'), JSON.stringify(lock));
@@ -137,6 +142,20 @@ describe('JetStreamOutbox', () => {
     expect(jet.stored.map((m) => m.msgId)).toEqual(['from-dead']);
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
+  });
+
+  it('adopts a directory of this host from an earlier boot, whatever process holds its pid now', async () => {
+    const jet = fakeJetStream();
+    leftBehind(
+      serviceDir(),
+      'before-reboot',
+      { pid: process.ppid, host: hostname(), boot: 'an-earlier-boot' },
+      ['rebooted'],
+    );
+    const box = outbox({ js: jet.js });
+    await jet.storedAtLeast(1);
+    await box.flush(5_000);
+    expect(jet.stored.map((m) => m.msgId)).toEqual(['rebooted']);
   });
 
   it('adopts another host’s directory only once its lock has gone stale', async () => {

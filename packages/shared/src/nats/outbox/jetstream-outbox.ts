@@ -54,6 +54,8 @@ export interface OutboxOptions {
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SEGMENT_MAX_BYTES = 4 * 1024 * 1024;
 const DEFAULT_ADOPT_EVERY_MS = 30_000;
+/** Messages acknowledged by one journal line at most. */
+const ACK_BATCH = 64;
 
 /**
  * Publishes what must not be lost (call events, escalations) to JetStream in order, with a
@@ -67,6 +69,8 @@ const DEFAULT_ADOPT_EVERY_MS = 30_000;
 export class JetStreamOutbox {
   private readonly queue: Pending[] = [];
   private pendingBytes = 0;
+  /** The journal sequence of the last message JetStream stored. */
+  private settledSeq = 0;
   private running = false;
   private closed = false;
   private readonly serviceDir: string;
@@ -158,6 +162,7 @@ export class JetStreamOutbox {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.adoptTimer);
+    this.journalAck(this.settledSeq);
     this.journal.close();
     this.own.release();
     if (this.queue.length === 0 && this.journal.unacked === 0) {
@@ -254,8 +259,12 @@ export class JetStreamOutbox {
   private settle(next: Pending): void {
     this.queue.shift();
     this.pendingBytes -= next.data.byteLength;
-    // Once closed the journal is shut: the message is replayed by the next process and de-duplicated.
-    if (next.seq !== undefined && !this.closed) this.journalAck(next.seq);
+    // One ack line per batch (or when the queue empties) halves the writes of a busy relay; a
+    // crash re-sends at most a batch, which JetStream drops as duplicates. Once closed the journal
+    // is shut: what was stored meanwhile is replayed by the next process and de-duplicated.
+    if (next.seq !== undefined) this.settledSeq = next.seq;
+    const batchEnd = this.queue.length === 0 || this.settledSeq % ACK_BATCH === 0;
+    if (batchEnd && !this.closed) this.journalAck(this.settledSeq);
     next.done();
   }
 

@@ -19,7 +19,20 @@ const HEARTBEAT_MS = 5_000;
 /** A lock untouched for this long belongs to a dead process (used where its pid cannot be checked). */
 export const STALE_LOCK_MS = 60_000;
 
-const lockSchema = z.object({ pid: z.number().int().positive(), host: z.string() });
+const lockSchema = z.object({
+  pid: z.number().int().positive(),
+  host: z.string(),
+  boot: z.string().optional(),
+});
+
+/** This boot of the machine (Linux): a pid from an earlier boot is dead whoever holds that number now. */
+const bootId = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
+  }
+})();
 
 /** Directories owned by outboxes alive in this process (they share the pid, so the pid cannot tell). */
 const ownedHere = new Set<string>();
@@ -37,7 +50,7 @@ export function claimProcessDir(serviceDir: string): ProcessDir {
   const path = join(serviceDir, name);
   mkdirSync(path, { recursive: true });
   const lock = join(path, LOCK_FILE);
-  writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), boot: bootId }));
   ownedHere.add(path);
   const heartbeat = setInterval(() => {
     const now = new Date();
@@ -84,6 +97,7 @@ function isAbandoned(path: string, now: number): boolean {
   const stale = touched < now - STALE_LOCK_MS;
   // Another host's pid (or another container's pid namespace) says nothing here: only silence does.
   if (!lock || lock.host !== hostname()) return stale;
+  if (lock.boot !== undefined && lock.boot !== bootId) return true;
   // This pid is this process: an outbox of it that is not alive (closed, or a previous life with the same pid).
   return lock.pid === process.pid || !pidAlive(lock.pid);
 }
