@@ -11,7 +11,7 @@ function callState(now = () => 0) {
     warn: (fields: object, message: string) => logged.push({ level: 'warn', fields, message }),
     debug: (fields: object, message: string) => logged.push({ level: 'debug', fields, message }),
   };
-  return { state: new CallState(logger as never, now), logged };
+  return { state: new CallState(logger, now), logged };
 }
 
 describe('CallState lifecycle', () => {

@@ -1,4 +1,3 @@
-import type { Logger } from '@voice/shared/logging';
 import type { SessionRefusal } from '../model/session-handshake.js';
 import type { SessionEndReason, SessionFailure } from './end-reasons.js';
 
@@ -12,6 +11,12 @@ export type CallPhase = 'prewarming' | 'started' | 'greeted' | 'ended';
 export interface PendingFailure {
   reason: SessionFailure;
   refusal?: SessionRefusal;
+}
+
+/** Where out-of-order changes are told (the call's logger). */
+export interface CallStateLog {
+  warn(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
 }
 
 /**
@@ -49,7 +54,7 @@ export class CallState {
   private replaced = 0;
 
   constructor(
-    private readonly logger: Pick<Logger, 'warn' | 'debug'>,
+    private readonly logger: CallStateLog,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
