@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultSystem, startFaultSystem } from './support/fault-system.js';
 import { DEMO_PHONE_NUMBERS } from './support/log-capture.js';
 import { journalDirs, journalMessages } from './support/outbox-journal.js';
-import { storedCallEvents } from './support/records.js';
+import { storedCallEvents, waitForRecord } from './support/records.js';
 
 /** A number no agent answers: the gateway decides `call.started` and `call.ended` before it replies. */
 const UNKNOWN_NUMBER = '+15550009999';
@@ -33,7 +33,10 @@ describe('the outbox across a crash (issue 13)', () => {
   let faults: FaultSystem;
 
   beforeAll(async () => {
-    faults = await startFaultSystem(infra, { apps: ['gateway'], env: { OUTBOX_DIR: outboxRoot } });
+    faults = await startFaultSystem(infra, {
+      apps: ['recorder', 'gateway'],
+      env: { OUTBOX_DIR: outboxRoot },
+    });
   });
   afterAll(async () => {
     await faults?.stop();
@@ -41,9 +44,10 @@ describe('the outbox across a crash (issue 13)', () => {
   });
 
   it('an event decided while JetStream could not store it, then SIGKILL: the restarted gateway sends it, once', async () => {
-    // JetStream without the CALLS stream refuses every call event: the gateway decides them, cannot send them.
+    // CALLS listening elsewhere: JetStream refuses every call event, the gateway decides them and
+    // cannot send them. The recorder's consumer stays; the restarted gateway puts the subjects back.
     const jsm = await jetstreamManager(faults.nc);
-    await jsm.streams.delete(STREAMS.calls.name);
+    await jsm.streams.update(STREAMS.calls.name, { subjects: ['calls.unavailable.>'] });
 
     const callSid = randomSid('CA');
     const publicUrl = `${faults.system.gatewayUrl}/voice/inbound`;
@@ -90,5 +94,10 @@ describe('the outbox across a crash (issue 13)', () => {
     const final = await storedCallEvents(faults.nc, callSid);
     expect(final.stored).toBe(decided.length);
     expect(final.duplicates).toEqual([]);
+    // And the recorder, whose consumer never moved, projects them like any others.
+    const record = await waitForRecord(faults.system.recorderUrl, callSid, (r) =>
+      arrived.events.every((event) => r.timeline.some((entry) => entry.type === event.type)),
+    );
+    expect(record.timeline.filter((entry) => entry.type === 'call.started')).toHaveLength(1);
   });
 });
