@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import { createHttpServer } from '@voice/shared/service';
 import type { FastifyInstance } from 'fastify';
+import { MemoryCallStreams } from './calls/call-streams.js';
 import { LiveCalls } from './calls/live-calls.js';
 import { MemoryAnswerLedger } from './claims/answer-ledger.js';
 import { BRIDGE_LOST_AFTER_MS, BRIDGE_SUSPECT_AFTER_MS, BridgeWatchdog } from './claims/bridge-watchdog.js';
@@ -34,6 +35,7 @@ export async function buildGatewayApp(deps: GatewayDeps, http?: FastifyInstance)
     ...deps,
     now,
     answers: deps.answers ?? new MemoryAnswerLedger(),
+    streams: deps.streams ?? new MemoryCallStreams(),
     urls: publicUrls(deps.config.PUBLIC_BASE_URL),
     liveCalls: new LiveCalls(deps.config.MAX_LIVE_CALLS, (size) => deps.metrics.liveCalls.set(size)),
     watchdog: new BridgeWatchdog({

@@ -1,7 +1,8 @@
 import type { Logger } from '@voice/shared/logging';
 import type { CallControl } from '@voice/shared/twilio';
+import type { AgentDirectory } from './calls/agent-directory.js';
 import type { CallEventSink } from './calls/call-events.js';
-import type { CallStore } from './calls/call-store.js';
+import type { CallStreams } from './calls/call-streams.js';
 import type { LiveCalls } from './calls/live-calls.js';
 import type { AnswerLedger } from './claims/answer-ledger.js';
 import type { BridgeWatchdog } from './claims/bridge-watchdog.js';
@@ -14,7 +15,8 @@ import type { PublicUrls } from './urls.js';
 export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
-  store: CallStore;
+  /** Which agent answers a dialled number: the gateway's only database read (it writes none). */
+  agents: AgentDirectory;
   bus: MediaBus;
   events: CallEventSink;
   /** Twilio's REST API: hang-ups go through it, never through closing the socket alone. */
@@ -25,6 +27,11 @@ export interface GatewayDeps {
    * never claims twice; the NATS KV one in production. Default: this process only.
    */
   answers?: AnswerLedger;
+  /**
+   * Where every gateway instance agrees that a call's stream started once (a stream token is
+   * single-use) and that the call ended; the NATS KV one in production. Default: this process only.
+   */
+  streams?: CallStreams;
   /** This instance's name, sent with every claim. */
   gatewayId: string;
   /** True once shutdown began: new calls are answered busy. */
@@ -38,6 +45,7 @@ export interface GatewayDeps {
 /** The dependencies plus what the gateway derives from them once. */
 export interface GatewayContext extends GatewayDeps {
   answers: AnswerLedger;
+  streams: CallStreams;
   urls: PublicUrls;
   liveCalls: LiveCalls;
   /** Notices a bridge that died or hung under a streaming call. */

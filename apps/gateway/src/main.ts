@@ -3,8 +3,9 @@ import { JetStreamOutbox, jetstream, KV_BUCKETS, openKvBucket } from '@voice/sha
 import { runMain, startService } from '@voice/shared/service';
 import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
 import { buildGatewayApp } from './app.js';
+import { createDrizzleAgentDirectory } from './calls/agent-directory.js';
 import { createOutboxEventSink } from './calls/call-events.js';
-import { createDrizzleCallStore } from './calls/drizzle-call-store.js';
+import { createNatsCallStreams } from './calls/nats-call-streams.js';
 import { createNatsAnswerLedger } from './claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from './claims/nats-media-bus.js';
 import { drainTimeoutMs, gatewayConfigSchema } from './config.js';
@@ -27,6 +28,7 @@ runMain('gateway', async () => {
 
   // Every instance opens (or creates) the same bucket: the one place that decides each call's answer.
   const answers = createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers));
+  const streams = createNatsCallStreams(await openKvBucket(nc, KV_BUCKETS.callStreams));
   const outbox = new JetStreamOutbox({
     js: jetstream(nc),
     logger: logger.child({ component: 'outbox' }),
@@ -37,7 +39,7 @@ runMain('gateway', async () => {
     {
       config,
       logger,
-      store: createDrizzleCallStore(database.db),
+      agents: createDrizzleAgentDirectory(database.db),
       bus: createNatsMediaBus(nc, logger.child({ component: 'media-bus' })),
       events: createOutboxEventSink(outbox, logger),
       callControl: createCallControl(
@@ -49,6 +51,7 @@ runMain('gateway', async () => {
       ),
       metrics: createGatewayMetrics(runtime.registry),
       answers,
+      streams,
       gatewayId: runtime.instance,
       isDraining: runtime.isDraining,
     },

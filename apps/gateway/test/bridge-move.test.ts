@@ -49,8 +49,11 @@ describe('moving a live call to another bridge, on real NATS and Postgres', () =
     return { call, claim };
   }
 
-  const callRow = async (callSid: string) =>
-    (await gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  // The row is the recorder's, from the gateway's events: read once it has applied them.
+  const callRow = async (callSid: string) => {
+    await gateway.recorded();
+    return (await gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  };
 
   it('claims another bridge with resume when the one holding the call is gone, and relays to it', async () => {
     const first = await startBridge('bridge-a');

@@ -16,8 +16,11 @@ describe('ending and moving calls on real NATS and Postgres', () => {
   const h = useGatewayWithBridge(infra);
   const connectedCall = () => h.connectedCall();
 
-  const callRow = async (callSid: string) =>
-    (await h.gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  // The row is the recorder's, from the gateway's events: read once it has applied them.
+  const callRow = async (callSid: string) => {
+    await h.gateway.recorded();
+    return (await h.gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  };
 
   it("ends the call on Twilio's completed status callback: record closed, call.ended stored, bridge stopped", async () => {
     const { call, claim } = await connectedCall();
@@ -50,9 +53,11 @@ describe('ending and moving calls on real NATS and Postgres', () => {
     await expect.poll(async () => (await callRow(call.callSid))?.endReason).toBe('agent_ended');
     await expect
       .poll(async () => (await readCallEvents(h.gateway.nc, call.callSid)).map((e) => e.type))
-      .toEqual(['call.started', 'stream.started', 'stream.ended', 'call.ended']);
-    const ended = (await readCallEvents(h.gateway.nc, call.callSid)).at(-1);
-    expect(ended).toMatchObject({ type: 'call.ended', reason: 'agent_ended' });
+      .toEqual(['call.started', 'stream.started', 'call.end_requested', 'stream.ended', 'call.ended']);
+    // The gateway publishes what it asked for and what Twilio said; the recorder settled the row above.
+    const events = await readCallEvents(h.gateway.nc, call.callSid);
+    expect(events.find((e) => e.type === 'call.end_requested')).toMatchObject({ reason: 'agent_ended' });
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', reason: 'caller_hangup' });
   });
 
   it('lets a transfer (CallControl.redirect with <Dial>) move the call off the stream', async () => {

@@ -60,7 +60,11 @@ describe('a retried webhook on two gateways sharing NATS and Postgres', () => {
     await testNc?.drain();
   });
 
-  const rows = (callSid: string) => a.database.db.select().from(calls).where(eq(calls.callSid, callSid));
+  // The row is the recorder's, from both gateways' events: read once it has applied them.
+  const rows = async (callSid: string) => {
+    await Promise.all([a.recorded(), b.recorded()]);
+    return a.database.db.select().from(calls).where(eq(calls.callSid, callSid));
+  };
 
   it('answers a retry that reaches the other gateway with the same claim and the same TwiML', async () => {
     bridge = await new FakeBridge(testNc).start();

@@ -30,8 +30,11 @@ describe('inbound webhooks on real NATS and Postgres', () => {
     await bridgeNc?.drain();
   });
 
-  const callRow = async (callSid: string) =>
-    (await gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  // The row is the recorder's, from the gateway's events: read once it has applied them.
+  const callRow = async (callSid: string) => {
+    await gateway.recorded();
+    return (await gateway.database.db.select().from(calls).where(eq(calls.callSid, callSid)))[0];
+  };
 
   it('records the call, claims it from the bridge pool and connects the stream; a retry changes nothing', async () => {
     bridge = await new FakeBridge(bridgeNc).start();
@@ -50,6 +53,7 @@ describe('inbound webhooks on real NATS and Postgres', () => {
     expect(retry.body).toContain('<Connect>');
     expect(bridge.claims.size).toBe(1);
 
+    await gateway.recorded();
     const rows = await gateway.database.db.select().from(calls).where(eq(calls.callSid, call.callSid));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ agentId: AGENT_ID, status: 'in_progress', bridgeId: 'fake-bridge' });

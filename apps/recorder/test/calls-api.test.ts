@@ -1,4 +1,5 @@
-import { createDatabase, type DatabaseHandle, migrationsFolder } from '@voice/shared/db';
+import type { CallEvent } from '@voice/shared/contracts';
+import { createDatabase, type DatabaseHandle, migrationsFolder, toolInvocations } from '@voice/shared/db';
 import { createLogger } from '@voice/shared/logging';
 import { createHttpServer } from '@voice/shared/service';
 import { useTestInfra } from '@voice/testkit/vitest';
@@ -148,6 +149,97 @@ describe('Calls API', () => {
       'dtmf',
       'call.ended',
       'call.ended',
+    ]);
+  });
+
+  it('shows the tool calls a worker ran as its ledger has them, and the bridge’s own from its events', async () => {
+    const sid = newCallSid();
+    const start = new Date(Date.UTC(2026, 10, 21, 9, 0));
+    const at = (ms: number) => new Date(start.getTime() + ms);
+    const events = wholeCallEvents(sid, start).slice(0, 2);
+    const tool = (ms: number, fields: Record<string, unknown>) =>
+      ({
+        eventId: `${sid}:${ms}`,
+        callSid: sid,
+        at: at(ms).toISOString(),
+        source: 'media-bridge',
+        ...fields,
+      }) as CallEvent;
+    events.push(
+      tool(1_000, { type: 'tool.invoked', toolCallId: 'call_w', name: 'lookup_record', arguments: {} }),
+      tool(1_080, {
+        type: 'tool.completed',
+        toolCallId: 'call_w',
+        name: 'lookup_record',
+        ok: true,
+        latencyMs: 80,
+      }),
+      // No worker answered: the bridge told the agent so itself, and no ledger row exists.
+      tool(2_000, { type: 'tool.invoked', toolCallId: 'call_x', name: 'lookup_record', arguments: {} }),
+      tool(2_010, {
+        type: 'tool.completed',
+        toolCallId: 'call_x',
+        name: 'lookup_record',
+        ok: false,
+        error: { code: 'unavailable', message: 'No worker.', retryable: true },
+        latencyMs: 10,
+      }),
+      tool(3_000, { type: 'tool.invoked', toolCallId: 'call_e', name: 'end_call', arguments: {} }),
+      tool(3_001, { type: 'tool.completed', toolCallId: 'call_e', name: 'end_call', ok: true, latencyMs: 1 }),
+    );
+    for (const event of events) await applyCallEvent(database.db, event);
+    // As the tool workers' ledger records them: one ran with the bridge's events, one whose events are not in yet.
+    await database.db.insert(toolInvocations).values([
+      {
+        callSid: sid,
+        toolCallId: 'call_w',
+        name: 'lookup_record',
+        arguments: { phone: '+15550100001' },
+        status: 'ok',
+        result: { name: 'Jordan Lee' },
+        latencyMs: 45,
+        workerId: 'tool-runner-1',
+        startedAt: at(1_010),
+        completedAt: at(1_055),
+      },
+      {
+        callSid: sid,
+        toolCallId: 'call_z',
+        name: 'find_open_slots',
+        arguments: { limit: 3 },
+        status: 'running',
+        workerId: 'tool-runner-1',
+        startedAt: at(4_000),
+      },
+    ]);
+
+    const record = (await app.inject({ url: `/calls/${sid}`, headers: auth })).json();
+    expect(record.tools).toEqual([
+      {
+        toolCallId: 'call_w',
+        name: 'lookup_record',
+        arguments: { phone: '+15550100001' },
+        status: 'ok',
+        result: { name: 'Jordan Lee' },
+        errorCode: null,
+        errorMessage: null,
+        latencyMs: 45,
+        startedAt: at(1_010).toISOString(),
+        completedAt: at(1_055).toISOString(),
+      },
+      expect.objectContaining({
+        toolCallId: 'call_x',
+        status: 'error',
+        errorCode: 'unavailable',
+        latencyMs: 10,
+      }),
+      expect.objectContaining({ toolCallId: 'call_e', name: 'end_call', status: 'ok', latencyMs: 1 }),
+      expect.objectContaining({
+        toolCallId: 'call_z',
+        name: 'find_open_slots',
+        status: 'running',
+        completedAt: null,
+      }),
     ]);
   });
 });

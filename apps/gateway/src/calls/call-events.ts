@@ -38,6 +38,12 @@ export const gatewayEvents = {
     type: 'call.started',
     ...fields,
   }),
+  /** Why this gateway asked for the call to end; a repeat of the same request is stored once. */
+  endRequested: (at: Date, callSid: string, reason: CallEndReason): CallEventOf<'call.end_requested'> => ({
+    ...envelope(`${callSid}:end-requested:${reason}`, callSid, at),
+    type: 'call.end_requested',
+    reason,
+  }),
   callEnded: (
     at: Date,
     callSid: string,

@@ -1,5 +1,6 @@
 import type { CallEndReason, MediaOutControl } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
+import { gatewayEvents } from '../calls/call-events.js';
 import type { LiveCall } from '../calls/live-calls.js';
 import type { GatewayContext } from '../context.js';
 import { CLOSE_NORMAL } from '../stream/close-codes.js';
@@ -15,18 +16,15 @@ const END_REASONS: Record<HangupReason, CallEndReason> = {
 
 /**
  * Ends a live call through Twilio's REST API (`Status=completed`): closing the media socket
- * alone does not reliably end a `<Connect>` call. The reason is noted first, so Twilio's
- * `completed` callback closes the record with it. Should the REST call fail, the stream is
- * closed instead, and the fallback TwiML (an apology and `<Hangup/>`) ends the call.
+ * alone does not reliably end a `<Connect>` call. The reason is published first
+ * (`call.end_requested`): the recorder keeps it over Twilio's plain `completed` that follows.
+ * Should the REST call fail, the stream is closed instead, and the fallback TwiML (an apology
+ * and `<Hangup/>`) ends the call.
  */
 export async function hangUpCall(ctx: GatewayContext, live: LiveCall, reason: HangupReason): Promise<void> {
   const log = callLogger(ctx.logger, live.callSid, { claimId: live.claimId });
   live.stopReason = 'call_ended';
-  try {
-    await ctx.store.noteEndReason(live.callSid, END_REASONS[reason]);
-  } catch (error) {
-    log.error({ err: error }, 'could not note the end reason');
-  }
+  ctx.events.publish(gatewayEvents.endRequested(new Date(ctx.now()), live.callSid, END_REASONS[reason]));
   try {
     await ctx.callControl.hangup(live.callSid);
     log.info({ reason }, 'hung up through the Twilio REST API');

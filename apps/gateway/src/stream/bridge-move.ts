@@ -1,6 +1,6 @@
 import type { Logger } from '@voice/shared/logging';
-import type { StartedCall } from '../calls/call-store.js';
 import type { LiveCall } from '../calls/live-calls.js';
+import type { StartedCall } from '../calls/started-call.js';
 import { claimCall, type HeldClaim } from '../claims/claim-call.js';
 import type { GatewayContext } from '../context.js';
 

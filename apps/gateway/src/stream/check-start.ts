@@ -1,5 +1,5 @@
 import type { TwilioStartMessage } from '@voice/shared/contracts';
-import type { StartedCall } from '../calls/call-store.js';
+import type { StartedCall } from '../calls/started-call.js';
 import type { GatewayContext } from '../context.js';
 import { STREAM_TOKEN_PARAMETER } from '../webhooks/answer-twiml.js';
 import { type StreamTokenClaims, verifyStreamToken } from './stream-token.js';
@@ -21,11 +21,16 @@ export type StartCheck =
 
 /**
  * Token, call, account and first use, in that order: the token must be valid, unexpired and
- * issued for this call SID and stream, the account ours, and the stream the call's first
- * (`calls.stream_started_at`, set atomically here), so a replayed token is refused on any
- * gateway. Only a `start` that passes may reach a bridge.
+ * issued for this call SID and stream, the account ours, the claim the one the call's webhook
+ * was answered with (`call-answers`, which also says who the call is between), and the stream
+ * the call's first: it takes the call's stream slot (`call-streams`, atomically on any gateway),
+ * so a replayed token, or the token of a call that has ended, is refused. Only a `start` that
+ * passes may reach a bridge.
  */
-export async function checkStart(ctx: GatewayContext, message: TwilioStartMessage): Promise<StartCheck> {
+export async function checkStart(
+  ctx: Pick<GatewayContext, 'config' | 'now' | 'answers' | 'streams'>,
+  message: TwilioStartMessage,
+): Promise<StartCheck> {
   const token = verifyStreamToken(
     ctx.config.STREAM_TOKEN_SECRET,
     message.start.customParameters[STREAM_TOKEN_PARAMETER],
@@ -39,12 +44,24 @@ export async function checkStart(ctx: GatewayContext, message: TwilioStartMessag
   if (message.start.accountSid !== ctx.config.TWILIO_ACCOUNT_SID) {
     return { ok: false, refusal: 'wrong_account', claim };
   }
-  const at = new Date(ctx.now());
-  const call = await ctx.store.markStreamStarted({
-    callSid: claim.callSid,
+  const answered = (await ctx.answers.read(claim.callSid))?.answer;
+  if (answered?.state !== 'connected' || answered.claimId !== claim.claimId) {
+    return { ok: false, refusal: 'replayed', claim };
+  }
+  const call: StartedCall = {
+    accountSid: answered.accountSid,
+    from: answered.from,
+    to: answered.to,
+    agentId: answered.agentId,
+  };
+  const taken = await ctx.streams.take(claim.callSid, {
+    state: 'streaming',
     streamSid: message.streamSid,
+    claimId: claim.claimId,
     bridgeId: claim.bridgeId,
-    at,
+    ...call,
   });
-  return call ? { ok: true, claim, call, at } : { ok: false, refusal: 'replayed', claim };
+  return taken
+    ? { ok: true, claim, call, at: new Date(ctx.now()) }
+    : { ok: false, refusal: 'replayed', claim };
 }

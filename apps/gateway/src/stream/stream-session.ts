@@ -7,9 +7,9 @@ import {
 import type { Logger } from '@voice/shared/logging';
 import { type RawData, WebSocket } from 'ws';
 import { gatewayEvents } from '../calls/call-events.js';
-import type { StartedCall } from '../calls/call-store.js';
 import type { BridgeStopReason, LiveCall } from '../calls/live-calls.js';
 import { releaseClaim } from '../calls/release-claim.js';
+import type { StartedCall } from '../calls/started-call.js';
 import type { BridgeLossReason } from '../claims/bridge-watchdog.js';
 import type { GatewayContext } from '../context.js';
 import { claimAnotherBridge, type MoveReason } from './bridge-move.js';
@@ -299,20 +299,15 @@ export class MediaStreamSession {
   }
 
   /**
-   * The call cannot go on: the reason is noted for the record, then the stream closes, so the
-   * fallback TwiML apologises and hangs up (Twilio's `completed` then closes the record).
+   * The call cannot go on: the reason is published (`call.end_requested`), then the stream
+   * closes, so the fallback TwiML apologises and hangs up (Twilio's `completed` follows).
    */
-  private async endWithApology(reason: CallEndReason, detail: string): Promise<void> {
+  private endWithApology(reason: CallEndReason, detail: string): void {
     this.unwatch?.();
     this.unwatch = undefined;
     const callSid = this.live?.callSid;
-    if (callSid) {
-      try {
-        await this.ctx.store.noteEndReason(callSid, reason);
-      } catch (error) {
-        this.log.error({ err: error }, 'could not note the end reason');
-      }
-    }
+    if (callSid)
+      this.ctx.events.publish(gatewayEvents.endRequested(new Date(this.ctx.now()), callSid, reason));
     this.finish('stream_closed', CLOSE_NORMAL, detail);
   }
 

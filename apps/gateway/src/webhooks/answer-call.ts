@@ -33,10 +33,10 @@ type ConnectedAnswer = Extract<DecidedCallAnswer, { state: 'connected' }>;
 
 /**
  * Answers Twilio's voice webhook for a call whose signature has been checked. The first attempt
- * to reach any gateway owns the call (`answerOnce`): it records the call, finds its agent,
- * admits it, claims a media-bridge (which pre-warms the model session while Twilio opens the
- * stream) and connects the stream. Every refusal is a polite message and a hang-up, with the
- * call's end recorded; never a silent drop.
+ * to reach any gateway owns the call (`answerOnce`): it publishes the call's start, finds its
+ * agent, admits it, claims a media-bridge (which pre-warms the model session while Twilio
+ * opens the stream) and connects the stream. Every refusal is a polite message and a hang-up,
+ * with the call's end published; never a silent drop.
  *
  * A retry (Twilio's, with the same `I-Twilio-Idempotency-Token`, on this gateway or another)
  * gets the owner's answer: the same claim and the same stream token, or the same refusal.
@@ -127,7 +127,7 @@ function connectHeldClaim(ctx: GatewayContext, claim: ClaimRef, tokenExpiresAt: 
 async function releaseUnusedClaim(ctx: GatewayContext, call: LiveCall): Promise<void> {
   const log = callLogger(ctx.logger, call.callSid, { claimId: call.claimId });
   try {
-    if (await ctx.store.hasStreamStarted(call.callSid)) return;
+    if ((await ctx.streams.read(call.callSid))?.state === 'streaming') return;
   } catch (error) {
     // The bridge gives up on a claim whose `start` never comes; leaving it to that is safe.
     log.error({ err: error }, 'could not check the stream of an expired claim');

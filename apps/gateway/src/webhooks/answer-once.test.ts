@@ -15,6 +15,10 @@ function connected(claimId: string, gatewayId = 'gw-a'): DecidedCallAnswer {
     claimId,
     bridgeId: 'bridge-1',
     tokenExpiresAt: TOKEN_EXPIRES_AT,
+    accountSid: `AC${'0'.repeat(32)}`,
+    from: '+15550100001',
+    to: '+15550100002',
+    agentId: 'test-agent',
   };
 }
 

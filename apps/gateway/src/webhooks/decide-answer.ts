@@ -1,7 +1,6 @@
 import type { CallEndReason, DecidedCallAnswer, TwilioVoiceWebhook } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
 import { gatewayEvents } from '../calls/call-events.js';
-import type { CallSnapshot } from '../calls/call-store.js';
 import { claimCall } from '../claims/claim-call.js';
 import type { GatewayContext } from '../context.js';
 import type { InboundOutcome } from './answer-call.js';
@@ -15,7 +14,8 @@ export interface OwnerDecision {
 }
 
 /**
- * The owner's decision: record the call, find its agent, admit it and claim a bridge, or refuse.
+ * The owner's decision: find the call's agent, admit it and claim a bridge, or refuse. The call's
+ * record is the recorder's, from the `call.started` (and any `call.ended`) published here.
  * `onReserved` is told when a live-call slot was reserved (the caller gives it back once the
  * claim is held).
  */
@@ -26,17 +26,10 @@ export async function decideAnswer(
 ): Promise<OwnerDecision> {
   const callSid = webhook.CallSid;
   const log = callLogger(ctx.logger, callSid);
-  const agentId = (await ctx.store.findAgentForNumber(webhook.To)) ?? null;
-  const recorded = await ctx.store.recordCall({
-    callSid,
-    accountSid: webhook.AccountSid,
-    from: webhook.From,
-    to: webhook.To,
-    agentId,
-    startedAt: new Date(ctx.now()),
-  });
-  if (!recorded.created && recorded.call.status === 'ended') {
-    return { answer: refused(ctx, refusalFor(recorded.call)), outcome: 'retry_refused' };
+  const agentId = (await ctx.agents.findAgentForNumber(webhook.To)) ?? null;
+  // A webhook replayed after its call ended (its answer long expired) is refused, never claimed again.
+  if ((await ctx.streams.read(callSid))?.state === 'ended') {
+    return { answer: refused(ctx, agentId === null ? 'unknown_number' : 'busy'), outcome: 'retry_refused' };
   }
   ctx.events.publish(
     gatewayEvents.callStarted(new Date(ctx.now()), {
@@ -99,6 +92,10 @@ async function claimBridge(
     gatewayId: ctx.gatewayId,
     ...claimed.claim,
     tokenExpiresAt: ctx.now() + ctx.config.STREAM_TOKEN_TTL_MS,
+    accountSid: webhook.AccountSid,
+    from: webhook.From,
+    to: webhook.To,
+    agentId,
   };
   return { answer, outcome: 'connected' };
 }
@@ -115,30 +112,18 @@ export async function followerDecision(
 ): Promise<OwnerDecision> {
   if (answer.state === 'refused') return { answer, outcome: 'retry_refused' };
   if (ctx.liveCalls.get(webhook.CallSid)) return { answer, outcome: 'retry_connected' };
-  // The owner recorded the call before it decided: this reads the row back.
-  const recorded = await ctx.store.recordCall({
-    callSid: webhook.CallSid,
-    accountSid: webhook.AccountSid,
-    from: webhook.From,
-    to: webhook.To,
-    agentId: null,
-    startedAt: new Date(ctx.now()),
-  });
-  if (recorded.call.status !== 'ended') return { answer, outcome: 'retry_connected' };
-  return { answer: refused(ctx, refusalFor(recorded.call)), outcome: 'retry_refused' };
+  // Whichever gateway Twilio's status callback reached closed the call's stream slot.
+  if ((await ctx.streams.read(webhook.CallSid))?.state !== 'ended')
+    return { answer, outcome: 'retry_connected' };
+  return { answer: refused(ctx, 'busy'), outcome: 'retry_refused' };
 }
 
 function refused(ctx: GatewayContext, message: RefusalMessage): DecidedCallAnswer {
   return { state: 'refused', gatewayId: ctx.gatewayId, message };
 }
 
+/** The gateway refused the call: Twilio's status callback follows once the caller heard why. */
 async function endCall(ctx: GatewayContext, callSid: string, reason: CallEndReason): Promise<void> {
-  const at = new Date(ctx.now());
-  await ctx.store.markEnded({ callSid, reason, at });
-  ctx.events.publish(gatewayEvents.callEnded(at, callSid, reason));
-}
-
-/** The same refusal a retried webhook got the first time (its ledger entry gone). */
-function refusalFor(call: CallSnapshot): RefusalMessage {
-  return call.endReason === 'unknown_number' ? 'unknown_number' : 'busy';
+  ctx.events.publish(gatewayEvents.callEnded(new Date(ctx.now()), callSid, reason));
+  await ctx.streams.close(callSid);
 }

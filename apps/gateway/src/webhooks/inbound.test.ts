@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_TOKEN_SECRET } from '../../test/support/config.js';
+import {
+  AGENT_NUMBER,
+  CALLER_NUMBER,
+  TEST_ACCOUNT_SID,
+  TEST_TOKEN_SECRET,
+} from '../../test/support/config.js';
 import {
   AGENT_ID,
   callSid,
@@ -55,7 +60,8 @@ describe('POST /voice/inbound', () => {
       value: { callSid: sid, claimId: claim?.claimId, bridgeId: 'bridge-1' },
     });
 
-    expect(gw.store.calls.get(sid)).toMatchObject({ status: 'ringing', agentId: AGENT_ID });
+    expect(gw.events.ofType('call.started')[0]).toMatchObject({ callSid: sid, agentId: AGENT_ID });
+    expect(await gw.streams.read(sid)).toBeUndefined();
     expect(gw.events.events.map((e) => [e.type, e.eventId])).toEqual([['call.started', `${sid}:started`]]);
     expect(gw.app.liveCalls.get(sid)?.claimId).toBe(claim?.claimId);
     expect(await outcomeCount(gw, 'connected')).toBe(1);
@@ -75,7 +81,7 @@ describe('POST /voice/inbound', () => {
     });
 
     expect([forged.statusCode, missing.statusCode, tampered.statusCode]).toEqual([403, 403, 403]);
-    expect(gw.store.calls.size).toBe(0);
+    expect(await gw.streams.read(params.CallSid ?? '')).toBeUndefined();
     expect(gw.bus.claimRequests).toHaveLength(0);
     expect(gw.events.events).toHaveLength(0);
     expect(await outcomeCount(gw, 'forbidden')).toBe(3);
@@ -90,7 +96,7 @@ describe('POST /voice/inbound', () => {
     const third = await gw.app.http.inject(signedPost(INBOUND, voiceParams(sid)));
 
     expect(gw.bus.claimRequests).toHaveLength(1);
-    expect(gw.store.calls.size).toBe(1);
+    expect(gw.events.ofType('call.started')).toHaveLength(1);
     const claimId = gw.bus.claimRequests[0]?.claimId;
     for (const response of [first, second, third]) {
       expect(response.statusCode).toBe(200);
@@ -117,7 +123,8 @@ describe('POST /voice/inbound', () => {
     await gw.app.http.inject(signedPost(INBOUND, voiceParams(sid)));
     const claimId = gw.bus.claimRequests[0]?.claimId ?? '';
     gw.app.liveCalls.remove(sid, claimId);
-    await gw.store.markEnded({ callSid: sid, reason: 'caller_hangup', at: new Date() });
+    // Twilio's status callback closes the call's stream slot, whichever gateway it reaches.
+    await gw.streams.close(sid);
 
     const replay = await gw.app.http.inject(signedPost(INBOUND, voiceParams(sid)));
     expect(replay.body).toContain(`<Say>${CALLER_MESSAGES.busy}</Say><Hangup/>`);
@@ -137,11 +144,7 @@ describe('POST /voice/inbound', () => {
       expect(answer.body).not.toContain('<Connect>');
     }
     expect(gw.bus.claimRequests).toHaveLength(0);
-    expect(gw.store.calls.get(sid)).toMatchObject({
-      status: 'ended',
-      endReason: 'unknown_number',
-      agentId: null,
-    });
+    expect(await gw.streams.read(sid)).toEqual({ state: 'ended' });
     expect(gw.events.ofType('call.ended')).toMatchObject([{ reason: 'unknown_number' }]);
     expect(gw.events.ofType('call.started')[0]?.agentId).toBeNull();
   });
@@ -206,7 +209,8 @@ describe('POST /voice/inbound', () => {
     const overflow = callSid();
     const busy = await gw.app.http.inject(signedPost(INBOUND, voiceParams(overflow)));
     expect(busy.body).toContain(CALLER_MESSAGES.busy);
-    expect(gw.store.calls.get(overflow)).toMatchObject({ status: 'ended', endReason: 'over_capacity' });
+    expect(gw.events.ofType('call.ended')).toMatchObject([{ callSid: overflow, reason: 'over_capacity' }]);
+    expect(await gw.streams.read(overflow)).toEqual({ state: 'ended' });
 
     gw.app.liveCalls.remove(gw.bus.claimRequests[0]?.callSid ?? '', gw.bus.claimRequests[0]?.claimId ?? '');
     gw.draining.value = true;
@@ -231,7 +235,7 @@ describe('POST /voice/inbound', () => {
   });
 
   it('still answers the caller politely when Postgres is down', async () => {
-    gw.store.failing = true;
+    gw.agents.failing = true;
     const response = await gw.app.http.inject(signedPost(INBOUND, voiceParams(callSid())));
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(`<Say>${CALLER_MESSAGES.unavailable}</Say><Hangup/>`);
@@ -241,7 +245,7 @@ describe('POST /voice/inbound', () => {
   it('rejects a signed request whose parameters are not a voice webhook', async () => {
     const response = await gw.app.http.inject(signedPost(INBOUND, { CallSid: 'not-a-sid', From: 'x' }));
     expect(response.statusCode).toBe(400);
-    expect(gw.store.calls.size).toBe(0);
+    expect(gw.events.events).toHaveLength(0);
   });
 
   it('lets go of a claim whose stream never arrives once its token has expired', async () => {
@@ -252,11 +256,15 @@ describe('POST /voice/inbound', () => {
     await gw.app.http.inject(signedPost(INBOUND, voiceParams(unused)));
     await gw.app.http.inject(signedPost(INBOUND, voiceParams(elsewhere)));
     // The stream of the second call went to another gateway instance.
-    await gw.store.markStreamStarted({
-      callSid: elsewhere,
+    await gw.streams.take(elsewhere, {
+      state: 'streaming',
       streamSid: `MZ${'3'.repeat(32)}`,
+      claimId: gw.bus.claimRequests[1]?.claimId ?? '',
       bridgeId: 'b',
-      at: new Date(),
+      accountSid: TEST_ACCOUNT_SID,
+      from: CALLER_NUMBER,
+      to: AGENT_NUMBER,
+      agentId: AGENT_ID,
     });
     expect(gw.app.liveCalls.size).toBe(2);
 

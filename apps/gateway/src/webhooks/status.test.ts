@@ -30,7 +30,7 @@ describe('POST /voice/status', () => {
     return sid;
   }
 
-  it('closes the record and publishes call.ended with the duration; a repeat changes nothing', async () => {
+  it('publishes call.ended with the duration and closes the stream slot; a repeat changes nothing', async () => {
     const sid = await answeredCall();
     const first = await gw.app.http.inject(
       signedPost(STATUS, callStatus(sid, 'completed', { CallDuration: '42' })),
@@ -40,11 +40,7 @@ describe('POST /voice/status', () => {
     );
 
     expect([first.statusCode, repeat.statusCode]).toEqual([204, 204]);
-    expect(gw.store.calls.get(sid)).toMatchObject({
-      status: 'ended',
-      endReason: 'caller_hangup',
-      durationMs: 42_000,
-    });
+    expect(await gw.streams.read(sid)).toEqual({ state: 'ended' });
     const ended = gw.events.ofType('call.ended');
     expect(ended.map((e) => [e.eventId, e.reason])).toEqual([
       [`${sid}:ended`, 'caller_hangup'],
@@ -67,13 +63,6 @@ describe('POST /voice/status', () => {
     expect(gw.events.ofType('call.ended')[0]?.reason).toBe('canceled');
   });
 
-  it('keeps the reason noted before Twilio confirmed the end (an agent hang-up)', async () => {
-    const sid = await answeredCall();
-    await gw.store.noteEndReason(sid, 'agent_ended');
-    await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'completed', { CallDuration: '7' })));
-    expect(gw.events.ofType('call.ended')).toMatchObject([{ reason: 'agent_ended', durationSeconds: 7 }]);
-  });
-
   it('maps every terminal status and ignores progress', async () => {
     const mapped: Array<[string, string]> = [];
     for (const [status, reason] of [
@@ -83,17 +72,19 @@ describe('POST /voice/status', () => {
     ]) {
       const sid = await answeredCall();
       await gw.app.http.inject(signedPost(STATUS, callStatus(sid, status as string)));
-      mapped.push([status as string, gw.store.calls.get(sid)?.endReason ?? '']);
-      expect(gw.store.calls.get(sid)?.endReason).toBe(reason);
+      const ended = gw.events.ofType('call.ended').find((event) => event.callSid === sid);
+      mapped.push([status as string, ended?.reason ?? '']);
+      expect(ended?.reason).toBe(reason);
     }
     const sid = await answeredCall();
     const progress = await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'in-progress')));
     expect(progress.statusCode).toBe(204);
-    expect(gw.store.calls.get(sid)?.status).toBe('ringing');
+    expect(gw.events.ofType('call.ended').some((event) => event.callSid === sid)).toBe(false);
+    expect(await gw.streams.read(sid)).toBeUndefined();
     expect(gw.app.liveCalls.get(sid)).toBeDefined();
   });
 
-  it('accepts stream status callbacks, and still publishes the end when Postgres is down', async () => {
+  it('accepts stream status callbacks, and still publishes the end when NATS KV is down', async () => {
     const sid = await answeredCall();
     const stream = await gw.app.http.inject(
       signedPost(STATUS, {
@@ -106,7 +97,7 @@ describe('POST /voice/status', () => {
     );
     expect(stream.statusCode).toBe(204);
 
-    gw.store.failing = true;
+    gw.streams.failing = true;
     const ended = await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'completed')));
     expect(ended.statusCode).toBe(204);
     expect(gw.events.ofType('call.ended')).toMatchObject([{ callSid: sid, reason: 'caller_hangup' }]);
@@ -117,7 +108,7 @@ describe('POST /voice/status', () => {
     const forged = await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'completed'), 'Zm9yZ2Vk'));
     const invalid = await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'exploded')));
     expect([forged.statusCode, invalid.statusCode]).toEqual([403, 400]);
-    expect(gw.store.calls.get(sid)?.status).toBe('ringing');
+    expect(await gw.streams.read(sid)).toBeUndefined();
     expect(gw.events.ofType('call.ended')).toHaveLength(0);
   });
 });

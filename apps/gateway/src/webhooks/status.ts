@@ -1,6 +1,5 @@
 import {
   type CallEndReason,
-  callEndReasonSchema,
   parseContract,
   twilioCallStatusCallbackSchema,
   twilioStreamStatusCallbackSchema,
@@ -16,12 +15,10 @@ import { CLOSE_NORMAL } from '../stream/close-codes.js';
 import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
 import { signedByTwilio } from './signed-by-twilio.js';
 
-const MS_PER_SECOND = 1_000;
-
 /**
  * `POST /voice/status`: Twilio's call status callbacks and the media stream's status callbacks.
- * A terminal call status closes the call's record, publishes `call.ended` and tears down the
- * stream if this gateway holds it. Answered quickly, and a repeat changes nothing.
+ * A terminal call status publishes `call.ended`, closes the call's stream slot and tears down
+ * the stream if this gateway holds it. Answered quickly, and a repeat changes nothing.
  */
 export function registerStatusWebhook(app: FastifyInstance, ctx: GatewayContext): void {
   const count = (outcome: string) => ctx.metrics.webhooks.inc({ route: 'status', outcome });
@@ -63,8 +60,11 @@ export function registerStatusWebhook(app: FastifyInstance, ctx: GatewayContext)
 }
 
 /**
- * The call is over, as Twilio says. Local teardown comes first (it cannot fail); the record
- * and the event follow. If Postgres is down the event still goes out with Twilio's reason.
+ * The call is over, as Twilio says. Local teardown comes first (it cannot fail); the event
+ * follows with Twilio's reason, and the call's stream slot is closed (a late stream token or a
+ * replayed webhook is refused from then on, on any gateway). Which reason the call ended with
+ * is the recorder's to settle: a reason some gateway asked for (`call.end_requested`) before
+ * this one beats Twilio's plain `completed`, so the log says what Twilio said.
  */
 async function endCall(
   ctx: GatewayContext,
@@ -77,21 +77,11 @@ async function endCall(
   if (live?.stream) live.stream.end('call_ended', CLOSE_NORMAL);
   else if (live) releaseClaim(ctx, live, 'call_ended');
 
-  const at = new Date(ctx.now());
-  let reason: string | undefined;
+  ctx.events.publish(gatewayEvents.callEnded(new Date(ctx.now()), callSid, twilioReason, durationSeconds));
   try {
-    reason = await ctx.store.markEnded({
-      callSid,
-      reason: twilioReason,
-      at,
-      ...(durationSeconds === undefined ? {} : { durationMs: durationSeconds * MS_PER_SECOND }),
-    });
+    await ctx.streams.close(callSid);
   } catch (error) {
-    log.error({ err: error }, 'could not close the call record');
+    log.error({ err: error }, 'could not close the call’s stream slot');
   }
-  // The first reason on record wins (an agent's hang-up, noted before Twilio's `completed`).
-  const onRecord = callEndReasonSchema.safeParse(reason);
-  const finalReason = onRecord.success ? onRecord.data : twilioReason;
-  ctx.events.publish(gatewayEvents.callEnded(at, callSid, finalReason, durationSeconds));
-  log.info({ reason: finalReason, durationSeconds }, 'call ended');
+  log.info({ twilioReason, durationSeconds }, 'call ended');
 }

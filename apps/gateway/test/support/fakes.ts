@@ -1,14 +1,15 @@
 import type {
   CallClaimRequest,
-  CallEndReason,
   CallEvent,
   MediaInControl,
   MediaSubjects,
+  StreamingCall,
 } from '@voice/shared/contracts';
 import { callEventSchema } from '@voice/shared/contracts';
 import type { CallControl } from '@voice/shared/twilio';
+import type { AgentDirectory } from '../../src/calls/agent-directory.js';
 import type { CallEventSink } from '../../src/calls/call-events.js';
-import type { CallSnapshot, CallStore, NewCall } from '../../src/calls/call-store.js';
+import { MemoryCallStreams } from '../../src/calls/call-streams.js';
 import type {
   BridgeHandlers,
   BridgeLink,
@@ -17,77 +18,40 @@ import type {
   ProbeResult,
 } from '../../src/claims/media-bus.js';
 
-interface StoredCall extends NewCall, CallSnapshot {
-  streamSid: string | null;
-  bridgeId: string | null;
-  durationMs: number | null;
-}
-
-/** `CallStore` in memory, with the same idempotency rules as the drizzle one. */
-export class FakeCallStore implements CallStore {
+/** `AgentDirectory` in memory. */
+export class FakeAgentDirectory implements AgentDirectory {
   readonly agents = new Map<string, string>();
-  readonly calls = new Map<string, StoredCall>();
-  /** Makes every call throw, as a Postgres outage would. */
+  /** Makes every lookup throw, as a Postgres outage would. */
   failing = false;
 
   async findAgentForNumber(phoneNumber: string) {
-    this.check();
+    if (this.failing) throw new Error('postgres is down (fake)');
     return this.agents.get(phoneNumber);
   }
+}
 
-  async recordCall(call: NewCall) {
+/** The in-process stream slots, readable by tests, and able to fail as NATS KV would. */
+export class FakeCallStreams extends MemoryCallStreams {
+  /** Makes every call throw, as a NATS outage would. */
+  failing = false;
+
+  override async take(callSid: string, stream: StreamingCall) {
     this.check();
-    const existing = this.calls.get(call.callSid);
-    if (existing) return { created: false, call: { ...existing } };
-    const stored: StoredCall = {
-      ...call,
-      status: 'ringing',
-      endReason: null,
-      streamStartedAt: null,
-      streamSid: null,
-      bridgeId: null,
-      durationMs: null,
-    };
-    this.calls.set(call.callSid, stored);
-    return { created: true, call: { ...stored } };
+    return super.take(callSid, stream);
   }
 
-  async markStreamStarted(input: { callSid: string; streamSid: string; bridgeId: string; at: Date }) {
+  override async close(callSid: string) {
     this.check();
-    const call = this.calls.get(input.callSid);
-    if (!call || call.streamStartedAt || call.status === 'ended' || call.agentId === null) return undefined;
-    Object.assign(call, {
-      streamStartedAt: input.at,
-      streamSid: input.streamSid,
-      bridgeId: input.bridgeId,
-      status: 'in_progress',
-    });
-    return { accountSid: call.accountSid, from: call.from, to: call.to, agentId: call.agentId };
+    return super.close(callSid);
   }
 
-  async hasStreamStarted(callSid: string) {
+  override async read(callSid: string) {
     this.check();
-    return Boolean(this.calls.get(callSid)?.streamStartedAt);
-  }
-
-  async noteEndReason(callSid: string, reason: CallEndReason) {
-    this.check();
-    const call = this.calls.get(callSid);
-    if (call && call.status !== 'ended' && call.endReason === null) call.endReason = reason;
-  }
-
-  async markEnded(input: { callSid: string; reason: CallEndReason; at: Date; durationMs?: number }) {
-    this.check();
-    const call = this.calls.get(input.callSid);
-    if (!call) return undefined;
-    call.status = 'ended';
-    call.endReason ??= input.reason;
-    call.durationMs ??= input.durationMs ?? null;
-    return call.endReason;
+    return super.read(callSid);
   }
 
   private check(): void {
-    if (this.failing) throw new Error('postgres is down (fake)');
+    if (this.failing) throw new Error('nats is down (fake)');
   }
 }
 

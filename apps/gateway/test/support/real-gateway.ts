@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRecorder } from '@voice/recorder/recorder';
 import { agentProfiles, createDatabase, type DatabaseHandle } from '@voice/shared/db';
 import { createLogger } from '@voice/shared/logging';
 import {
+  CONSUMERS,
   connectNats,
   ensureStreams,
   JetStreamOutbox,
@@ -23,9 +25,11 @@ import {
   type SimulatedCall,
 } from '@voice/testkit/twilio';
 import type { TestInfraHandle } from '@voice/testkit/vitest';
+import { vi } from 'vitest';
 import { buildGatewayApp, type GatewayApp } from '../../src/app.js';
+import { createDrizzleAgentDirectory } from '../../src/calls/agent-directory.js';
 import { createOutboxEventSink } from '../../src/calls/call-events.js';
-import { createDrizzleCallStore } from '../../src/calls/drizzle-call-store.js';
+import { createNatsCallStreams } from '../../src/calls/nats-call-streams.js';
 import { createNatsAnswerLedger } from '../../src/claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from '../../src/claims/nats-media-bus.js';
 import type { GatewayConfig } from '../../src/config.js';
@@ -42,7 +46,10 @@ import {
 
 export const AGENT_ID = 'integration-agent';
 
-/** The gateway wired as `main.ts` wires it, on the suite's NATS and Postgres, listening on a free port. */
+/**
+ * The gateway wired as `main.ts` wires it, on the suite's NATS and Postgres, listening on a free
+ * port, with a recorder beside it turning its call events into rows.
+ */
 export interface RealGateway {
   /** Where it really listens: `http://127.0.0.1:PORT`. */
   url: string;
@@ -55,8 +62,13 @@ export interface RealGateway {
   rest: FakeTwilioRestApi;
   /** Places a simulated call to the agent's number through this gateway. */
   call(options?: Partial<PlaceCallOptions>): Promise<SimulatedCall>;
+  /** Resolves once every call event this gateway published so far is in the recorder's rows. */
+  recorded(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long `recorded()` waits for the events to be published and applied (ms). */
+const RECORDED_TIMEOUT_MS = 15_000;
 
 const logger = createLogger({ service: 'gateway-it', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -91,11 +103,18 @@ export async function startRealGateway(
   const outboxRoot = mkdtempSync(join(tmpdir(), 'gateway-outbox-'));
   const outbox = new JetStreamOutbox({ js: jetstream(nc), logger, root: outboxRoot, service: 'gateway' });
   const metrics = createGatewayMetrics(new Registry());
+  // The calls rows are the recorder's, from the gateway's events: the suites read what it made of them.
+  const recorder = startRecorder({
+    js: jetstream(nc),
+    jsm: await jetstreamManager(nc),
+    db: database.db,
+    logger,
+  });
   const app = await buildGatewayApp(
     {
       config,
       logger,
-      store: createDrizzleCallStore(database.db),
+      agents: createDrizzleAgentDirectory(database.db),
       bus: createNatsMediaBus(nc, logger),
       events: createOutboxEventSink(outbox, logger),
       callControl: createCallControl(
@@ -107,6 +126,7 @@ export async function startRealGateway(
       ),
       metrics,
       answers: createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers)),
+      streams: createNatsCallStreams(await openKvBucket(nc, KV_BUCKETS.callStreams)),
       gatewayId: 'gateway-it',
       isDraining: () => false,
       ...overrides,
@@ -136,11 +156,26 @@ export async function startRealGateway(
         restApi: rest,
         ...options,
       }),
+    async recorded() {
+      await outbox.flush(RECORDED_TIMEOUT_MS);
+      const jsm = await jetstreamManager(nc);
+      await vi.waitFor(
+        async () => {
+          const info = await jsm.consumers.info(
+            CONSUMERS.recorderCalls.stream,
+            CONSUMERS.recorderCalls.durable,
+          );
+          if (info.num_pending + info.num_ack_pending > 0) throw new Error('the recorder is behind');
+        },
+        { timeout: RECORDED_TIMEOUT_MS, interval: 50 },
+      );
+    },
     async close() {
       await app.http.close();
       await outbox.flush(2_000);
       outbox.close();
       rmSync(outboxRoot, { recursive: true, force: true });
+      await recorder.stop();
       await nc.drain();
       await database.close();
       await rest.stop();

@@ -12,7 +12,13 @@ import {
   TEST_PUBLIC_BASE_URL,
   testConfig,
 } from './config.js';
-import { FakeCallControl, FakeCallStore, FakeMediaBus, RecordingEventSink } from './fakes.js';
+import {
+  FakeAgentDirectory,
+  FakeCallControl,
+  FakeCallStreams,
+  FakeMediaBus,
+  RecordingEventSink,
+} from './fakes.js';
 
 export const AGENT_ID = 'test-agent';
 
@@ -20,7 +26,8 @@ export const AGENT_ID = 'test-agent';
 export interface UnitGateway {
   app: GatewayApp;
   config: GatewayConfig;
-  store: FakeCallStore;
+  agents: FakeAgentDirectory;
+  streams: FakeCallStreams;
   bus: FakeMediaBus;
   events: RecordingEventSink;
   control: FakeCallControl;
@@ -32,8 +39,9 @@ export interface UnitGateway {
 
 export async function unitGateway(env: Record<string, string> = {}): Promise<UnitGateway> {
   const config = testConfig(env);
-  const store = new FakeCallStore();
-  store.agents.set(AGENT_NUMBER, AGENT_ID);
+  const agents = new FakeAgentDirectory();
+  agents.agents.set(AGENT_NUMBER, AGENT_ID);
+  const streams = new FakeCallStreams();
   const bus = new FakeMediaBus();
   const events = new RecordingEventSink();
   const control = new FakeCallControl();
@@ -43,7 +51,8 @@ export async function unitGateway(env: Record<string, string> = {}): Promise<Uni
   const app = await buildGatewayApp({
     config,
     logger: createLogger({ service: 'gateway-test', level: config.LOG_LEVEL }),
-    store,
+    agents,
+    streams,
     bus,
     events,
     callControl: control,
@@ -55,7 +64,8 @@ export async function unitGateway(env: Record<string, string> = {}): Promise<Uni
   return {
     app,
     config,
-    store,
+    agents,
+    streams,
     bus,
     events,
     control,

@@ -5,6 +5,7 @@ import {
   callUsage,
   type Database,
   escalations,
+  toolInvocations,
   transcriptTurns,
 } from '@voice/shared/db';
 import { and, asc, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
@@ -77,7 +78,7 @@ export async function listCalls(db: Database, filter: ListCallsFilter) {
 export async function getCallRecord(db: Database, callSid: string) {
   const [call] = await db.select().from(calls).where(eq(calls.callSid, callSid));
   if (!call) return undefined;
-  const [transcript, tools, escalationRows, latencies, usage, timeline] = await Promise.all([
+  const [transcript, ledger, toolEvents, escalationRows, latencies, usage, timeline] = await Promise.all([
     db
       .select({
         itemId: transcriptTurns.itemId,
@@ -94,6 +95,22 @@ export async function getCallRecord(db: Database, callSid: string) {
         asc(sql`coalesce(${transcriptTurns.startedAt}, ${transcriptTurns.at})`),
         asc(transcriptTurns.id),
       ),
+    db
+      .select({
+        toolCallId: toolInvocations.toolCallId,
+        name: toolInvocations.name,
+        arguments: toolInvocations.arguments,
+        status: toolInvocations.status,
+        result: toolInvocations.result,
+        errorCode: toolInvocations.errorCode,
+        errorMessage: toolInvocations.errorMessage,
+        latencyMs: toolInvocations.latencyMs,
+        startedAt: toolInvocations.startedAt,
+        completedAt: toolInvocations.completedAt,
+      })
+      .from(toolInvocations)
+      .where(eq(toolInvocations.callSid, callSid))
+      .orderBy(asc(toolInvocations.startedAt), asc(toolInvocations.id)),
     db
       .select({ type: callEvents.type, at: callEvents.at, payload: callEvents.payload })
       .from(callEvents)
@@ -148,7 +165,7 @@ export async function getCallRecord(db: Database, callSid: string) {
       .where(
         and(
           eq(callEvents.callSid, callSid),
-          sql`${callEvents.type} in ('call.started','stream.started','stream.ended','dtmf','session.restored','session.failed','escalation.status','call.ended')`,
+          sql`${callEvents.type} in ('call.started','stream.started','stream.ended','dtmf','session.restored','session.failed','escalation.status','call.end_requested','call.ended')`,
         ),
       )
       .orderBy(asc(callEvents.at)),
@@ -156,7 +173,7 @@ export async function getCallRecord(db: Database, callSid: string) {
   return {
     call,
     transcript,
-    tools: toolCallsOf(tools),
+    tools: toolCallsOf(ledger, toolEvents),
     escalations: escalationRows,
     latencies,
     usage,

@@ -1,4 +1,5 @@
 import type { CallEventOf } from '@voice/shared/contracts';
+import type { toolInvocations } from '@voice/shared/db';
 
 /** One tool call as the agent made it and saw it answered. */
 export interface ToolCallView {
@@ -14,10 +15,62 @@ export interface ToolCallView {
   completedAt: Date | null;
 }
 
+/** A row of the tool workers' ledger, as the view reads it. */
+export type LedgerRow = Pick<
+  typeof toolInvocations.$inferSelect,
+  | 'toolCallId'
+  | 'name'
+  | 'arguments'
+  | 'status'
+  | 'result'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'latencyMs'
+  | 'startedAt'
+  | 'completedAt'
+>;
+
 type ToolEvent = { type: string; at: Date; payload: unknown };
 
+/**
+ * A call's tool calls, in the order the agent made them. A call a tool worker ran is shown as
+ * the workers' ledger (`tool_invocations`) has it: its one record of what the tool did. The
+ * calls no worker ran are shown from the bridge's `tool.invoked` / `tool.completed` events: the
+ * bridge's own tools (`end_call`, `escalate_to_human`) and the calls it answered itself
+ * (arguments that are not JSON, a tool the call does not offer, no worker reachable, the
+ * ledger down).
+ */
+export function toolCallsOf(ledger: readonly LedgerRow[], events: readonly ToolEvent[]): ToolCallView[] {
+  const asked = foldToolEvents(events);
+  const ran = new Map(ledger.map((row) => [row.toolCallId, row]));
+  const views = [...asked.values()].map((view) => {
+    const row = ran.get(view.toolCallId);
+    return { askedAt: view.startedAt, view: row ? ledgerView(row) : view };
+  });
+  for (const row of ledger) {
+    // The bridge's events of this call are not recorded yet: the ledger alone places it.
+    if (!asked.has(row.toolCallId)) views.push({ askedAt: row.startedAt, view: ledgerView(row) });
+  }
+  return views.sort((a, b) => a.askedAt.getTime() - b.askedAt.getTime()).map(({ view }) => view);
+}
+
+function ledgerView(row: LedgerRow): ToolCallView {
+  return {
+    toolCallId: row.toolCallId,
+    name: row.name,
+    arguments: row.arguments ?? null,
+    status: row.status,
+    result: row.result ?? null,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    latencyMs: row.latencyMs,
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
+  };
+}
+
 /** Folds a call's `tool.invoked` / `tool.completed` events (in time order) into one view per call id. */
-export function toolCallsOf(events: readonly ToolEvent[]): ToolCallView[] {
+function foldToolEvents(events: readonly ToolEvent[]): Map<string, ToolCallView> {
   const calls = new Map<string, ToolCallView>();
   for (const event of events) {
     if (event.type === 'tool.invoked') {
@@ -58,5 +111,5 @@ export function toolCallsOf(events: readonly ToolEvent[]): ToolCallView[] {
       }
     }
   }
-  return [...calls.values()];
+  return calls;
 }

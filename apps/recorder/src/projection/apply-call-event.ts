@@ -63,8 +63,12 @@ async function project(tx: Tx, event: CallEvent): Promise<void> {
         })
         .where(sql`${calls.callSid} = ${event.callSid}`);
       return;
+    case 'call.end_requested':
+      await ensureCallRow(tx, event.callSid, event.at);
+      return settleRequestedEnd(tx, event.callSid);
     case 'call.ended':
-      return callEnded(tx, event);
+      await callEnded(tx, event);
+      return settleRequestedEnd(tx, event.callSid);
     case 'transcript.turn':
       await tx
         .insert(transcriptTurns)
@@ -113,9 +117,9 @@ async function project(tx: Tx, event: CallEvent): Promise<void> {
         })
         .onConflictDoNothing();
       return;
-    // Kept as raw events only. The call's timeline shows them; tool calls are read from them too,
-    // because `tool_invocations` is the tool workers' own ledger and their idempotency depends on
-    // being its only writer.
+    // Kept as raw events only. The call's timeline shows them. Tool calls are read from the tool
+    // workers' own ledger (`tool_invocations`, theirs alone to write: their idempotency depends on
+    // it), and from these events for the calls no worker ran (see api/tool-calls.ts).
     case 'tool.invoked':
     case 'tool.completed':
     case 'stream.ended':
@@ -163,9 +167,11 @@ async function callEnded(tx: Tx, event: CallEventOf<'call.ended'>): Promise<void
   // `completed`) only fills a gap.
   const handedOver = sql`exists (select 1 from ${callEvents} where ${callEvents.callSid} = ${event.callSid}
     and ${callEvents.type} = 'escalation.status' and ${callEvents.payload}->>'status' in ('dialing', 'connected'))`;
+  // Before the first end, a reason on the row is only a request's (settled below, against this end).
+  const previous = sql`case when ${calls.status} = 'ended' then ${calls.endReason} end`;
   const otherwise = SPECIFIC_END_REASONS.has(event.reason)
-    ? sql`case when ${calls.endReason} in (${specific}) then ${calls.endReason} else ${event.reason} end`
-    : sql`coalesce(${calls.endReason}, ${event.reason})`;
+    ? sql`case when ${previous} in (${specific}) then ${previous} else ${event.reason} end`
+    : sql`coalesce(${previous}, ${event.reason})`;
   const endReason = sql`case when ${handedOver} then 'transferred' else ${otherwise} end`;
   await tx
     .update(calls)
@@ -180,6 +186,28 @@ async function callEnded(tx: Tx, event: CallEventOf<'call.ended'>): Promise<void
       updatedAt: sql`now()`,
     })
     .where(sql`${calls.callSid} = ${event.callSid}`);
+}
+
+/**
+ * A reason the gateway asked the call to end with (an agent's hang-up, a bridge or session
+ * failure) beats what Twilio's status callback says, which only knows the call is over: the
+ * first such request wins, while the call goes on (the reason shown before the end arrives) and
+ * once it has ended, if it was asked for before the end (a request after it changed nothing).
+ * A call handed to a human stays `transferred`. Settled from the stored events whatever order
+ * they arrive in: the request and the end may come through different gateways.
+ */
+async function settleRequestedEnd(tx: Tx, callSid: string): Promise<void> {
+  const requested = sql`(select ${callEvents.payload}->>'reason' from ${callEvents}
+    where ${callEvents.callSid} = ${calls.callSid} and ${callEvents.type} = 'call.end_requested'
+      and (${calls.status} <> 'ended' or ${callEvents.at} <= ${calls.endedAt})
+    order by ${callEvents.at}, ${callEvents.eventId} limit 1)`;
+  await tx
+    .update(calls)
+    .set({ endReason: requested, updatedAt: sql`now()` })
+    .where(
+      sql`${calls.callSid} = ${callSid} and ${calls.endReason} is distinct from 'transferred'
+        and ${requested} is not null and ${calls.endReason} is distinct from ${requested}`,
+    );
 }
 
 /** Events of a call whose `call.started` has not been applied yet still land: a placeholder row waits for it. */

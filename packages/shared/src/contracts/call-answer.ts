@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimIdSchema } from './ids.js';
+import { accountSidSchema, agentIdSchema, claimIdSchema, phoneSchema } from './ids.js';
 
 const gatewayIdSchema = z.string().min(1).max(100);
 const epochMsSchema = z.number().int().positive();
@@ -14,7 +14,8 @@ const epochMsSchema = z.number().int().positive();
  *   `leaseUntil` (epoch ms). A lease that runs out is the owner's death: a retry takes over
  *   with a compare-and-set on the entry's revision.
  * - `connected`: the claim every attempt connects to; `tokenExpiresAt` makes every attempt's
- *   stream token (and so its TwiML) the same.
+ *   stream token (and so its TwiML) the same. Who the call is between (account, numbers, agent)
+ *   travels with it, so the stream's start (on any gateway) needs no database read.
  * - `refused`: the polite refusal every attempt repeats.
  */
 export const callAnswerSchema = z.discriminatedUnion('state', [
@@ -25,6 +26,10 @@ export const callAnswerSchema = z.discriminatedUnion('state', [
     claimId: claimIdSchema,
     bridgeId: z.string().min(1).max(100),
     tokenExpiresAt: epochMsSchema,
+    accountSid: accountSidSchema,
+    from: phoneSchema,
+    to: phoneSchema,
+    agentId: agentIdSchema,
   }),
   z.object({
     state: z.literal('refused'),

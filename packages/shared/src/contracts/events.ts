@@ -164,6 +164,17 @@ export const sessionFailedSchema = z.object({
   message: z.string().max(1_000).optional(),
 });
 
+/**
+ * The gateway asked for the call to end (a hang-up through Twilio's REST API, or the stream
+ * closed so the fallback apologises and hangs up), and why. Twilio's own word on the end comes
+ * later as `call.ended`, possibly through another gateway; the recorder settles the reason.
+ */
+export const callEndRequestedSchema = z.object({
+  ...envelope,
+  type: z.literal('call.end_requested'),
+  reason: callEndReasonSchema,
+});
+
 export const callEndedSchema = z.object({
   ...envelope,
   type: z.literal('call.ended'),
@@ -184,6 +195,7 @@ export const callEventSchema = z.discriminatedUnion('type', [
   dtmfSchema,
   sessionRestoredSchema,
   sessionFailedSchema,
+  callEndRequestedSchema,
   callEndedSchema,
 ]);
 

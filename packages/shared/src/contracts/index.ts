@@ -1,6 +1,7 @@
 export * from './audio.js';
 export * from './call-answer.js';
 export * from './call-control.js';
+export * from './call-stream.js';
 export * from './claim.js';
 export * from './codec.js';
 export * from './escalation.js';

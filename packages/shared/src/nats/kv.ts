@@ -25,6 +25,14 @@ export const KV_BUCKETS = {
     // lifetime (≤ 10 min): a key outlives both.
     ttlMs: 15 * 60_000,
   },
+  callStreams: {
+    bucket: 'call-streams',
+    description:
+      'Each call’s one media stream, taken once by its first start and closed by its end (`CallStream`, keyed by CallSid).',
+    // Outlives a stream token (≤ 10 min) by far, so a token is never usable twice, and keeps an
+    // ended call's mark for a day: a webhook replayed within it is refused, not claimed again.
+    ttlMs: 24 * 60 * 60_000,
+  },
 } as const satisfies Record<string, KvBucketDefinition>;
 
 /**
