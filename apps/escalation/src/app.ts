@@ -3,9 +3,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Database } from '@voice/shared/db';
 import { describeError } from '@voice/shared/errors';
 import type { Logger } from '@voice/shared/logging';
-import type { JetStreamOutbox, NatsConnection } from '@voice/shared/nats';
+import { type JetStreamOutbox, type NatsConnection, requestCallControl } from '@voice/shared/nats';
 import type { Registry, ShutdownStep } from '@voice/shared/telemetry';
-import type { CallControl } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
 import type { EscalationConfig } from './config.js';
 import { createConsoleActions } from './console/actions.js';
@@ -18,25 +17,21 @@ import { startIntakeConsumer } from './intake/consumer.js';
 import { createRequestHandler, type RequestHandler } from './intake/handle-request.js';
 import { createEscalationMetrics, type EscalationMetrics } from './metrics.js';
 import { createNatsAnnouncements } from './routing/announcement.js';
-import type { HandoffContext } from './routing/context.js';
+import type { CallControlPort, HandoffContext } from './routing/context.js';
 import { createQueueServer, type QueueServer } from './routing/queue-server.js';
 import { releaseStaleDials } from './routing/stale-dials.js';
 import { createStatusPublisher } from './status/publisher.js';
-import { createDialOutcomes } from './transfer/dial-outcome.js';
-import { registerTwilioRoutes } from './transfer/twilio-routes.js';
-import { createTwilioCallbackUrls } from './transfer/urls.js';
+import { serveTransferOutcomes, type TransferOutcomeServer } from './transfer/outcome-server.js';
 
 /** The settings the app reads (all from `EscalationConfig`). */
 export type EscalationAppConfig = Pick<
   EscalationConfig,
   | 'ESCALATION_PUBLIC_BASE_URL'
-  | 'TWILIO_AUTH_TOKEN'
+  | 'CALL_CONTROL_TIMEOUT_MS'
   | 'CONSOLE_SESSION_SECRET'
   | 'CONSOLE_SESSION_HOURS'
   | 'DIAL_TIMEOUT_SECONDS'
   | 'CALLBACK_ETA_MINUTES'
-  | 'HOLD_MUSIC_URL'
-  | 'HOLD_PAUSE_SECONDS'
   | 'INTAKE_MAX_BACKOFF_MS'
   | 'INTAKE_CONCURRENCY'
   | 'ANNOUNCEMENT_WAIT_MS'
@@ -44,13 +39,14 @@ export type EscalationAppConfig = Pick<
 
 /** The connections and settings the app is built on; tests pass real ones or fakes alike. */
 export interface EscalationAppDeps {
-  /** The service's HTTP server (ops routes are already on it); Twilio and console routes are added. */
+  /** The service's HTTP server (ops routes are already on it); the console's routes are added. */
   http: FastifyInstance;
   db: Database;
   nc: NatsConnection;
   /** Where status changes go; the app flushes and closes it on shutdown. */
   outbox: JetStreamOutbox;
-  callControl: CallControl;
+  /** Default: call-control commands over `nc` (`requestCallControl`). */
+  callControl?: CallControlPort;
   config: EscalationAppConfig;
   logger: Logger;
   registry: Registry;
@@ -65,7 +61,7 @@ export interface EscalationApp {
   start(handler?: RequestHandler): Promise<void>;
   /** Stop intake, close live streams, finish queue work, flush status messages: in this order. */
   shutdownSteps(): ShutdownStep[];
-  /** Frees humans from transfers Twilio never reported on (runs on a timer once started). */
+  /** Frees humans from transfers the ingress never reported on (runs on a timer once started). */
   releaseStaleDials(): Promise<number>;
   queueServer: QueueServer;
   metrics: EscalationMetrics;
@@ -83,7 +79,10 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
   const { outbox } = deps;
   const ctx: HandoffContext = {
     db: deps.db,
-    callControl: deps.callControl,
+    callControl: deps.callControl ?? {
+      send: (callSid, command) =>
+        requestCallControl(deps.nc, callSid, command, config.CALL_CONTROL_TIMEOUT_MS),
+    },
     announcements: createNatsAnnouncements(deps.nc, await jetstreamManager(deps.nc), logger),
     publisher: createStatusPublisher({
       outbox,
@@ -91,13 +90,10 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
       now,
       onChange: (status) => metrics.statusChanges.inc({ status }),
     }),
-    urls: createTwilioCallbackUrls(config.ESCALATION_PUBLIC_BASE_URL),
     messages: createCallerMessages({ callbackEtaMinutes: config.CALLBACK_ETA_MINUTES }),
     settings: {
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
       callbackEtaMinutes: config.CALLBACK_ETA_MINUTES,
-      holdMusicUrl: config.HOLD_MUSIC_URL,
-      holdPauseSeconds: config.HOLD_PAUSE_SECONDS,
       announcementWaitMs: config.ANNOUNCEMENT_WAIT_MS,
     },
     logger,
@@ -109,12 +105,6 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
   const sessionTtlMs = config.CONSOLE_SESSION_HOURS * MS_PER_HOUR;
 
   await deps.http.register(formbody);
-  registerTwilioRoutes(deps.http, {
-    ctx,
-    outcomes: createDialOutcomes(ctx, queueServer),
-    queueServer,
-    authToken: config.TWILIO_AUTH_TOKEN,
-  });
   await registerConsoleRoutes(deps.http, {
     ctx,
     auth: createConsoleAuth({
@@ -129,6 +119,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
 
   let intake: { stop(): Promise<void> } | undefined;
   let feed: { unsubscribe(): void } | undefined;
+  let outcomes: TransferOutcomeServer | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () => releaseStaleDials(ctx, queueServer);
 
@@ -139,6 +130,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
     releaseStaleDials: sweep,
     async start(handler = handleRequest) {
       feed = subscribeConsoleFeed(deps.nc, hub, logger);
+      outcomes = serveTransferOutcomes(deps.nc, ctx, queueServer);
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) =>
           logger.error({ err: describeError(error) }, 'releasing stale transfers failed'),
@@ -156,6 +148,8 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
     },
     shutdownSteps: () => [
       { name: 'stop escalation intake', run: () => intake?.stop() },
+      // Another instance (or the ingress' polite fallback) answers the transfers' questions from here on.
+      { name: 'stop transfer outcomes', run: () => outcomes?.stop() },
       { name: 'stop stale transfer sweeps', run: () => clearInterval(sweeper) },
       {
         name: 'close console streams',

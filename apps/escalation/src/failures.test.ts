@@ -1,7 +1,7 @@
 import { AppError, UnavailableError } from '@voice/shared/errors';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { failureKind, failureReason, TransferUnavailableError, twilioErrorCode } from './failures.js';
+import { failureKind, failureReason, TransferUnavailableError } from './failures.js';
 
 describe('failure classification', () => {
   it('retries what a dependency being away causes', () => {
@@ -15,11 +15,9 @@ describe('failure classification', () => {
   });
 
   it('gives up on what cannot succeed, and treats the unknown as unexpected', () => {
-    const gone = Object.assign(new Error('Call is not in-progress'), { status: 400, code: 21220 });
-    const permanent = new AppError('upstream_failed', 'twilio redirect CA1: 400', { cause: gone });
+    const permanent = new AppError('upstream_failed', 'the agent profile is gone');
     expect(failureKind(permanent)).toBe('permanent');
-    expect(twilioErrorCode(permanent)).toBe(21220);
-    expect(failureReason(permanent)).toBe('twilio rejected the call update (21220)');
+    expect(failureReason(permanent)).toBe('the agent profile is gone');
     const constraint = Object.assign(new Error('duplicate key'), { code: '23505' });
     expect(failureKind(new DrizzleQueryError('insert', [], constraint))).toBe('unexpected');
     expect(failureKind(new TypeError('x is undefined'))).toBe('unexpected');

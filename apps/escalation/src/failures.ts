@@ -3,9 +3,10 @@ import { AppError, describeError, UnavailableError } from '@voice/shared/errors'
 
 /**
  * How a failure is handled, decided once:
- * - `transient`: a dependency is away (Postgres down, Twilio 5xx/429, network): retry later;
- * - `permanent`: retrying cannot help (Twilio 4xx such as the call already ended): record and tell;
+ * - `transient`: a dependency is away (Postgres down, no ingress answering, the carrier 5xx/429): retry later;
+ * - `permanent`: retrying cannot help: record and tell;
  * - `unexpected`: a bug or an unknown state: retried a few times (a deploy may fix it), then permanent.
+ * A call-control refusal (the call ended) is a reply, handled where the command was sent.
  */
 export type FailureKind = 'transient' | 'permanent' | 'unexpected';
 
@@ -17,25 +18,9 @@ export function failureKind(error: unknown): FailureKind {
 
 /** A short reason to store with a failed escalation (no personal data). */
 export function failureReason(error: unknown): string {
-  const twilioCode = twilioErrorCode(error);
-  if (twilioCode !== undefined) return `twilio rejected the call update (${twilioCode})`;
   const { message } = describeError(error);
   return message.slice(0, 300);
 }
 
-/** How deep to follow `cause`: the REST error may be wrapped by ours, and that once more. */
-const CAUSE_DEPTH = 5;
-
-/** Twilio's numeric error code (21220 = call not in progress) from a REST error or its wrapper. */
-export function twilioErrorCode(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Object && depth < CAUSE_DEPTH; depth++) {
-    const code = (current as { code?: unknown; moreInfo?: unknown }).code;
-    if (typeof code === 'number') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Twilio did not take a call update for a reason worth retrying (5xx, 429, network). */
+/** The ingress did not take a call-control command for a reason worth retrying. */
 export class TransferUnavailableError extends UnavailableError {}

@@ -1,7 +1,6 @@
 import { loadConfig } from '@voice/shared/config';
 import { JetStreamOutbox, jetstream } from '@voice/shared/nats';
 import { runMain, startService } from '@voice/shared/service';
-import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
 import { buildEscalationApp } from './app.js';
 import { escalationConfigSchema } from './config.js';
 
@@ -10,16 +9,11 @@ runMain('escalation', async () => {
   const runtime = await startService({
     service: 'escalation',
     config,
-    secrets: [config.TWILIO_AUTH_TOKEN, config.CONSOLE_SESSION_SECRET],
+    secrets: [config.CONSOLE_SESSION_SECRET],
     database: true,
     jetstream: true,
   });
   if (!runtime.database) throw new Error('escalation: the database was not opened');
-  const twilio = createTwilioClient({
-    accountSid: config.TWILIO_ACCOUNT_SID,
-    authToken: config.TWILIO_AUTH_TOKEN,
-    apiBaseUrl: config.TWILIO_API_BASE_URL,
-  });
   const app = await buildEscalationApp({
     http: runtime.http,
     db: runtime.database.db,
@@ -30,7 +24,6 @@ runMain('escalation', async () => {
       root: config.OUTBOX_DIR,
       service: 'escalation',
     }),
-    callControl: createCallControl(twilio),
     config,
     logger: runtime.logger,
     registry: runtime.registry,

@@ -6,14 +6,12 @@ import { createDatabase, type DatabaseHandle } from '@voice/shared/db';
 import { freePort, type ManagedProcess, startProcess } from '@voice/testkit/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueFixture, escalationRequest } from './support/fixtures.js';
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './support/harness.js';
 import { useEscalationInfra } from './support/suite.js';
-import { dialTarget } from './support/twilio.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 describe('the built service as a real process', () => {
-  const { infra, fake } = useEscalationInfra();
+  const { infra, ingress } = useEscalationInfra();
   let service: ManagedProcess | undefined;
   let direct: DatabaseHandle;
   let base = '';
@@ -35,9 +33,6 @@ describe('the built service as a real process', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-        TWILIO_API_BASE_URL: fake.baseUrl,
         ESCALATION_PUBLIC_BASE_URL: 'https://escalation.example.test',
         SHUTDOWN_TIMEOUT_MS: '10000',
       },
@@ -58,7 +53,7 @@ describe('the built service as a real process', () => {
     expect((await fetch(`${base}/console/login`)).status).toBe(200);
   });
 
-  it('consumes a request and moves the call through the Twilio REST API', async () => {
+  it('consumes a request and asks the ingress to transfer the call', async () => {
     const fixture = await createQueueFixture(direct.db, {
       fallback: 'callback',
       humans: [{ name: 'Alex Romero' }],
@@ -72,8 +67,8 @@ describe('the built service as a real process', () => {
     } finally {
       await nc.drain();
     }
-    const update = await fake.waitForUpdate((u) => u.callSid === request.callSid, 20_000);
-    expect(dialTarget(update.twiml ?? '')?.phone).toBe(fixture.humans[0]?.phone);
+    const taken = await ingress.waitForCommand((c) => c.callSid === request.callSid, 20_000);
+    expect(taken.command).toMatchObject({ type: 'transfer', to: { phone: fixture.humans[0]?.phone } });
   });
 
   it('exits 0 on SIGTERM after a clean shutdown', async () => {

@@ -1,6 +1,5 @@
-import type { EscalationRequested } from '@voice/shared/contracts';
+import type { CallControlCommand, EscalationRequested } from '@voice/shared/contracts';
 import { escalationAttempts, escalations } from '@voice/shared/db';
-import { twilioSignature } from '@voice/shared/twilio';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,22 +9,22 @@ import {
   storedEscalation,
   storedHuman,
 } from './support/fixtures.js';
-import { PUBLIC_BASE_URL, TEST_AUTH_TOKEN } from './support/harness.js';
 import { useEscalationSuite } from './support/suite.js';
-import { type DialTarget, dialTarget, enqueueTarget, postAsTwilio } from './support/twilio.js';
 import { waitUntil } from './support/wait.js';
 
-describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () => {
-  const { h, fake } = useEscalationSuite();
+type Transfer = Extract<CallControlCommand, { type: 'transfer' }>;
+
+describe("a transfer's outcomes, as the ingress asks about them (real NATS and Postgres)", () => {
+  const { h, ingress } = useEscalationSuite();
   const human = (id: string | undefined) => storedHuman(h.db, id);
   const row = (id: string) => storedEscalation(h.db, id);
 
-  /** Publishes a request and returns what the REST update asked Twilio to dial. */
+  /** Publishes a request and returns the transfer the ingress was asked to make. */
   const transferred = async (fixture: QueueFixture, overrides: Partial<EscalationRequested> = {}) => {
     const request = escalationRequest(fixture.agentId, overrides);
     await h.publish(request);
     await h.statuses.waitFor(request.escalationId, 'dialing');
-    const dial = dialTarget(fake.updatesFor(request.callSid)[0]?.twiml ?? '') as DialTarget;
+    const dial = ingress.transfersFor(request.callSid)[0] as Transfer;
     return { request, dial };
   };
 
@@ -39,14 +38,12 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
       summary: 'Charged twice.',
     });
 
-    const whisper = await postAsTwilio(h.http, dial.whisperUrl, {
-      CallSid: 'CA'.padEnd(34, 'a'),
-      From: '+15550000000',
+    const whisper = await h.questions.answered(dial.ref);
+    expect(whisper).toEqual({
+      ok: true,
+      whisper:
+        'Transfer from the AI receptionist. Reason: Refund request. Summary: Charged twice. Connecting you now.',
     });
-    expect(whisper.statusCode).toBe(200);
-    expect(whisper.headers['content-type']).toMatch(/text\/xml/);
-    expect(whisper.body).toContain('Reason: Refund request. Summary: Charged twice. Connecting you now.');
-    expect(whisper.body).not.toContain('<Hangup');
 
     const connected = await h.statuses.waitFor(request.escalationId, 'connected');
     expect(connected).toMatchObject({ humanAgentId: fixture.humans[0]?.id, humanName: 'Alex Romero' });
@@ -59,12 +56,9 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
       humans: [{ name: 'Sam Okafor' }],
     });
     const { request, dial } = await transferred(fixture);
-    await postAsTwilio(h.http, dial.whisperUrl, {});
-    const done = await postAsTwilio(h.http, dial.actionUrl, {
-      DialCallStatus: 'completed',
-      DialCallDuration: '95',
-    });
-    expect(done.body).toContain('<Hangup/>');
+    await h.questions.answered(dial.ref);
+    const done = await h.questions.dialEnded(dial.ref, 'completed');
+    expect(done).toEqual({ ok: true, next: { type: 'hang_up' } });
     expect((await human(fixture.humans[0]?.id))?.currentEscalationId).toBeNull();
     expect(await row(request.escalationId)).toMatchObject({
       status: 'connected',
@@ -85,15 +79,15 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
       humans: [{ name: 'Ana Diaz' }, { name: 'Ben Cole' }],
     });
     const { request, dial } = await transferred(fixture);
-    const response = await postAsTwilio(h.http, dial.actionUrl, { DialCallStatus: 'no-answer' });
-    expect(response.statusCode).toBe(200);
+    const response = await h.questions.dialEnded(dial.ref, 'no_answer');
+    expect(response.ok).toBe(true);
 
-    const next = dialTarget(response.body);
-    const id = encodeURIComponent(request.escalationId);
+    const next = response.ok ? response.next : undefined;
     expect(next).toMatchObject({
-      phone: fixture.humans[1]?.phone,
-      actionUrl: `${PUBLIC_BASE_URL}/twilio/dial-status?escalationId=${id}&attempt=2`,
-      whisperUrl: `${PUBLIC_BASE_URL}/twilio/whisper?escalationId=${id}&attempt=2`,
+      type: 'transfer',
+      to: { phone: fixture.humans[1]?.phone },
+      ref: `${request.escalationId}:2`,
+      whisper: expect.stringContaining('Connecting you now.'),
       say: "I'm connecting you to Ben now. Please hold for a moment.",
     });
     const noAnswer = await h.statuses.waitFor(request.escalationId, 'no_answer');
@@ -126,16 +120,22 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
     ]);
 
     // Twilio repeating the same callback changes nothing and gets the same answer.
-    const repeated = await postAsTwilio(h.http, dial.actionUrl, { DialCallStatus: 'no-answer' });
-    expect(dialTarget(repeated.body)).toEqual(next);
+    const repeated = await h.questions.dialEnded(dial.ref, 'no_answer');
+    expect(repeated).toEqual(response);
     expect(await row(request.escalationId)).toMatchObject({ attempts: 2 });
   });
 
   it('falls back to a call-back promise and a goodbye when the last human does not answer either', async () => {
     const fixture = await createQueueFixture(h.db, { fallback: 'callback', humans: [{ name: 'Kim Ito' }] });
     const { request, dial } = await transferred(fixture);
-    const response = await postAsTwilio(h.http, dial.actionUrl, { DialCallStatus: 'busy' });
-    expect(response.body).toContain('will call you back within about 15 minutes.</Say><Hangup/>');
+    const response = await h.questions.dialEnded(dial.ref, 'busy');
+    expect(response).toMatchObject({
+      ok: true,
+      next: {
+        type: 'say_and_hang_up',
+        text: expect.stringMatching(/will call you back within about 15 minutes\.$/),
+      },
+    });
     const scheduled = await h.statuses.waitFor(request.escalationId, 'callback_scheduled');
     expect(scheduled.message).toMatch(/within about 15 minutes/);
     const stored = await row(request.escalationId);
@@ -146,11 +146,15 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
   it('puts the caller in the queue when the last human does not answer and the profile holds callers', async () => {
     const fixture = await createQueueFixture(h.db, { fallback: 'queue', humans: [{ name: 'Lee Park' }] });
     const { request, dial } = await transferred(fixture);
-    const response = await postAsTwilio(h.http, dial.actionUrl, { DialCallStatus: 'no-answer' });
-    expect(enqueueTarget(response.body)).toEqual({
-      queue: fixture.queue,
-      waitUrl: `${PUBLIC_BASE_URL}/twilio/hold?escalationId=${encodeURIComponent(request.escalationId)}`,
-      say: expect.stringContaining("I'll place you on hold"),
+    const response = await h.questions.dialEnded(dial.ref, 'no_answer');
+    expect(response).toEqual({
+      ok: true,
+      next: {
+        type: 'enqueue',
+        ref: `${request.escalationId}:1`,
+        queue: fixture.queue,
+        say: expect.stringContaining("I'll place you on hold"),
+      },
     });
     await h.statuses.waitFor(request.escalationId, 'queued');
   });
@@ -158,30 +162,28 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
   it('records a caller who hung up while a human was ringing as failed and frees the human', async () => {
     const fixture = await createQueueFixture(h.db, { fallback: 'callback', humans: [{ name: 'Ola Berg' }] });
     const { request, dial } = await transferred(fixture);
-    const response = await postAsTwilio(h.http, dial.actionUrl, { DialCallStatus: 'canceled' });
-    expect(response.body).toContain('<Hangup/>');
+    const response = await h.questions.dialEnded(dial.ref, 'canceled');
+    expect(response).toEqual({ ok: true, next: { type: 'hang_up' } });
     await h.statuses.waitFor(request.escalationId, 'failed');
     expect((await human(fixture.humans[0]?.id))?.currentEscalationId).toBeNull();
   });
 
-  it('refuses forged, unsigned and replayed-elsewhere callbacks with 403 and changes nothing', async () => {
+  it('refuses a question about a transfer it never made, and a late one about another attempt changes nothing', async () => {
     const fixture = await createQueueFixture(h.db, {
       fallback: 'callback',
       humans: [{ name: 'Max Roy' }, { name: 'Noa Lin' }],
     });
     const { request, dial } = await transferred(fixture);
-    const params = { DialCallStatus: 'no-answer' };
-    const wrongKey = twilioSignature('not-the-auth-token', dial.actionUrl, params);
-    const otherUrl = twilioSignature(TEST_AUTH_TOKEN, dial.whisperUrl, params);
-    const otherParams = twilioSignature(TEST_AUTH_TOKEN, dial.actionUrl, { DialCallStatus: 'completed' });
-    for (const signature of [wrongKey, otherUrl, otherParams, null, '']) {
-      const response = await postAsTwilio(h.http, dial.actionUrl, params, signature);
-      expect(response.statusCode).toBe(403);
+    for (const ref of ['not-a-ref', `${request.escalationId}:x`]) {
+      expect(await h.questions.dialEnded(ref, 'no_answer')).toMatchObject({
+        ok: false,
+        error: { code: 'invalid', retryable: false },
+      });
     }
-    const whisper = await postAsTwilio(h.http, dial.whisperUrl, {}, wrongKey);
-    expect(whisper.statusCode).toBe(403);
-    const hold = await postAsTwilio(h.http, `${PUBLIC_BASE_URL}/twilio/hold?escalationId=x`, {}, null);
-    expect(hold.statusCode).toBe(403);
+    const late = await h.questions.dialEnded(`${request.escalationId}:7`, 'no_answer');
+    // The answer is what the call runs now: still ringing the first human.
+    expect(late).toEqual({ ok: true, next: dial });
+    expect(await h.questions.answered(`${request.escalationId}:7`)).toMatchObject({ ok: true });
     expect(await row(request.escalationId)).toMatchObject({ status: 'dialing', attempts: 1 });
   });
 
@@ -204,13 +206,8 @@ describe("Twilio's callbacks on the human's leg (real NATS and Postgres)", () =>
     expect(await h.app.releaseStaleDials()).toBe(0);
   });
 
-  it('answers hold polls with the caller position and a pause between updates', async () => {
-    const hold = await postAsTwilio(h.http, `${PUBLIC_BASE_URL}/twilio/hold?escalationId=unknown`, {
-      QueuePosition: '3',
-      QueueTime: '40',
-    });
-    expect(hold.statusCode).toBe(200);
-    expect(hold.body).toContain('<Say>You are number 3 in line.');
-    expect(hold.body).toContain('<Pause length="20"/>');
+  it('acknowledges hold polls, even of an escalation it does not know (the caller keeps holding)', async () => {
+    expect(await h.questions.held('unknown:1', 3)).toEqual({ ok: true });
+    expect(await h.questions.held('not-a-ref')).toMatchObject({ ok: false, error: { code: 'invalid' } });
   });
 });

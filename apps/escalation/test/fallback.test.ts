@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { signIn } from './support/console-client.js';
 import { createQueueFixture, escalationRequest, storedEscalation, storedHuman } from './support/fixtures.js';
-import { PUBLIC_BASE_URL } from './support/harness.js';
 import { useEscalationSuite } from './support/suite.js';
-import { dialTarget, enqueueTarget, postAsTwilio } from './support/twilio.js';
 
 describe('nobody free: the fallbacks, and callers served from the queue (real NATS and Postgres)', () => {
-  const { h, fake } = useEscalationSuite();
+  const { h, ingress } = useEscalationSuite();
   const row = (id: string) => storedEscalation(h.db, id);
 
   it('schedules a call-back the agent tells the caller about, without touching the call', async () => {
@@ -29,7 +27,7 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
     });
     expect(stored?.callbackAt?.getTime()).toBeGreaterThanOrEqual(started + 15 * 60_000 - 1_000);
     await h.intakeSettled();
-    expect(fake.updatesFor(request.callSid)).toHaveLength(0);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(0);
   });
 
   it('holds the caller in the queue with updates, then moves them to the first human who becomes available', async () => {
@@ -41,19 +39,15 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
     await h.publish(request);
     await h.statuses.waitFor(request.escalationId, 'queued');
 
-    const [enqueue] = fake.updatesFor(request.callSid);
-    const target = enqueueTarget(enqueue?.twiml ?? '');
-    expect(target).toEqual({
+    const [enqueue] = ingress.enqueuesFor(request.callSid);
+    expect(enqueue).toEqual({
+      type: 'enqueue',
+      ref: `${request.escalationId}:0`,
       queue: fixture.queue,
-      waitUrl: `${PUBLIC_BASE_URL}/twilio/hold?escalationId=${encodeURIComponent(request.escalationId)}`,
       say: expect.stringContaining('the next available person will pick up'),
     });
-    const hold = await postAsTwilio(h.http, target?.waitUrl ?? '', {
-      QueuePosition: '1',
-      CallSid: request.callSid,
-    });
-    expect(hold.body).toContain('You are number 1 in line.');
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    expect(await h.questions.held(enqueue?.ref ?? '', 1)).toEqual({ ok: true });
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
 
     const jo = await signIn(h.http, fixture.humans[0]?.token ?? '');
     const set = await jo.post('/console/availability', { available: 'on', return_to: '/console' });
@@ -61,8 +55,8 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
 
     const dialing = await h.statuses.waitFor(request.escalationId, 'dialing');
     expect(dialing.humanName).toBe('Jo Quinn');
-    const moved = fake.updatesFor(request.callSid)[1];
-    expect(dialTarget(moved?.twiml ?? '')?.phone).toBe(fixture.humans[0]?.phone);
+    const moved = ingress.commandsFor(request.callSid)[1];
+    expect(moved).toMatchObject({ type: 'transfer', to: { phone: fixture.humans[0]?.phone } });
     expect(await row(request.escalationId)).toMatchObject({ status: 'dialing', attempts: 1 });
   });
 
@@ -75,9 +69,9 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
     await h.publish(waiting);
     await h.statuses.waitFor(waiting.escalationId, 'queued');
 
-    const dial = dialTarget(fake.updatesFor(first.callSid)[0]?.twiml ?? '');
-    await postAsTwilio(h.http, dial?.whisperUrl ?? '', {});
-    await postAsTwilio(h.http, dial?.actionUrl ?? '', { DialCallStatus: 'completed' });
+    const dial = ingress.transfersFor(first.callSid)[0];
+    await h.questions.answered(dial?.ref ?? '');
+    await h.questions.dialEnded(dial?.ref ?? '', 'completed');
 
     const dialing = await h.statuses.waitFor(waiting.escalationId, 'dialing');
     expect(dialing.humanAgentId).toBe(fixture.humans[0]?.id);
@@ -98,13 +92,16 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
     const dialing = await h.statuses.waitFor(request.escalationId, 'dialing');
     expect(dialing.humanName).toBe('Cli Nical');
     expect(await row(request.escalationId)).toMatchObject({ skills: ['clinical'] });
-    const action = dialTarget(fake.updatesFor(request.callSid)[0]?.twiml ?? '')?.actionUrl ?? '';
-    // The skills are read from the stored escalation, not carried in the callback URL.
-    expect(new URL(action).searchParams.has('skills')).toBe(false);
+    const ref = ingress.transfersFor(request.callSid)[0]?.ref ?? '';
+    // The skills are read from the stored escalation, not carried in the transfer's ref.
+    expect(ref).toBe(`${request.escalationId}:1`);
 
     // Nobody else has the skill: after a no-answer, the fallback, not the unskilled human.
-    const response = await postAsTwilio(h.http, action, { DialCallStatus: 'no-answer' });
-    expect(response.body).toContain('will call you back');
+    const response = await h.questions.dialEnded(ref, 'no_answer');
+    expect(response).toMatchObject({
+      ok: true,
+      next: { type: 'say_and_hang_up', text: expect.stringContaining('will call you back') },
+    });
     await h.statuses.waitFor(request.escalationId, 'callback_scheduled');
   });
 
@@ -130,18 +127,18 @@ describe('nobody free: the fallbacks, and callers served from the queue (real NA
     const servedByGen = await h.statuses.waitFor(anyone.escalationId, 'dialing');
     expect(servedByGen.humanAgentId).toBe(general?.id);
     // Gen is free again (and free longer than Cli will be) but still not offered the caller.
-    const genDial = dialTarget(fake.updatesFor(anyone.callSid)[1]?.twiml ?? '');
-    await postAsTwilio(h.http, genDial?.whisperUrl ?? '', {});
-    await postAsTwilio(h.http, genDial?.actionUrl ?? '', { DialCallStatus: 'completed' });
+    const genDial = ingress.transfersFor(anyone.callSid)[0];
+    await h.questions.answered(genDial?.ref ?? '');
+    await h.questions.dialEnded(genDial?.ref ?? '', 'completed');
     expect((await storedHuman(h.db, general?.id))?.currentEscalationId).toBeNull();
     await h.app.queueServer.idle();
     expect(await row(needsClinical.escalationId)).toMatchObject({ status: 'queued', humanAgentId: null });
-    expect(fake.updatesFor(needsClinical.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(needsClinical.callSid)).toHaveLength(1);
 
     const cli = await signIn(h.http, clinical?.token ?? '');
     await cli.post('/console/availability', { available: 'on', return_to: '/console' });
     const servedByCli = await h.statuses.waitFor(needsClinical.escalationId, 'dialing');
     expect(servedByCli.humanAgentId).toBe(clinical?.id);
-    expect(dialTarget(fake.updatesFor(needsClinical.callSid)[1]?.twiml ?? '')?.phone).toBe(clinical?.phone);
+    expect(ingress.commandsFor(needsClinical.callSid)[1]).toMatchObject({ to: { phone: clinical?.phone } });
   });
 });

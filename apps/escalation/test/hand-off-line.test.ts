@@ -10,7 +10,7 @@ import { waitUntil } from './support/wait.js';
 const BOUND_MS = 4_000;
 
 describe('the call moves only once the agent has said it is handing over (real NATS and Postgres)', () => {
-  const { h, fake } = useEscalationSuite({ config: { ANNOUNCEMENT_WAIT_MS: BOUND_MS } });
+  const { h, ingress } = useEscalationSuite({ config: { ANNOUNCEMENT_WAIT_MS: BOUND_MS } });
 
   /** What the media-bridge publishes when the hand-off line has played to its last mark. */
   const announce = (request: Pick<EscalationRequested, 'escalationId' | 'callSid'>) =>
@@ -40,12 +40,12 @@ describe('the call moves only once the agent has said it is handing over (real N
     // Without the wait the update would already be on its way: it must come after the fact.
     const heardAt = Date.now();
     await announce(request);
-    const update = await fake.waitForUpdate((u) => u.callSid === request.callSid && u.twiml !== undefined);
+    const update = await ingress.waitForCommand((c) => c.callSid === request.callSid);
     expect(update.receivedAt).toBeGreaterThanOrEqual(heardAt);
     expect(update.receivedAt - heardAt).toBeLessThan(BOUND_MS / 2);
     await h.statuses.waitFor(request.escalationId, 'dialing');
     await h.intakeSettled();
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
   });
 
   it('moves the call at once when the line was heard before the human was reserved', async () => {
@@ -53,7 +53,7 @@ describe('the call moves only once the agent has said it is handing over (real N
     await announce(request);
     const publishedAt = Date.now();
     await h.publish(request);
-    const update = await fake.waitForUpdate((u) => u.callSid === request.callSid && u.twiml !== undefined);
+    const update = await ingress.waitForCommand((c) => c.callSid === request.callSid);
     expect(update.receivedAt - publishedAt).toBeLessThan(BOUND_MS / 2);
   });
 
@@ -63,30 +63,33 @@ describe('the call moves only once the agent has said it is handing over (real N
     await announce({ callSid: request.callSid, escalationId: `${request.callSid}:another-tool-call` });
     const publishedAt = Date.now();
     await h.publish(request);
-    const update = await fake.waitForUpdate(
-      (u) => u.callSid === request.callSid && u.twiml !== undefined,
-      BOUND_MS * 3,
-    );
+    const update = await ingress.waitForCommand((c) => c.callSid === request.callSid, BOUND_MS * 3);
     expect(update.receivedAt - publishedAt).toBeGreaterThanOrEqual(BOUND_MS - 100);
     await h.statuses.waitFor(request.escalationId, 'dialing');
     await h.intakeSettled();
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
   });
 
-  it('a 429 from Twilio after the wait is waited out and the call moved once', async () => {
+  it('a retryable refusal after the wait is retried, and the call moved once without waiting the bound again', async () => {
     const request = await newRequest();
-    const acked = await counterValue(h.registry, 'escalation_intake_deliveries_total', { outcome: 'ack' });
+    const naks = await counterValue(h.registry, 'escalation_intake_naks_total', { reason: 'transient' });
     await h.publish(request);
     await waitUntil('the human reserved', async () => (await reservedHuman(request.escalationId)) ?? false);
-    fake.rateLimitNext(1, { retryAfterSeconds: 1 });
+    ingress.failNext(1);
+    const heardAt = Date.now();
     await announce(request);
     await h.statuses.waitFor(request.escalationId, 'dialing');
     await h.intakeSettled();
-    expect(fake.rejected.filter((r) => r.callSid === request.callSid).map((r) => r.code)).toEqual([20429]);
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
-    // Retried inside the REST client: the request was not handed back to JetStream.
-    expect(await counterValue(h.registry, 'escalation_intake_deliveries_total', { outcome: 'ack' })).toBe(
-      acked + 1,
+    expect(ingress.refused.filter((r) => r.callSid === request.callSid).map((r) => r.error.code)).toEqual([
+      'unavailable',
+    ]);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
+    // The redelivery found the stored fact at once.
+    expect(
+      (await ingress.waitForCommand((c) => c.callSid === request.callSid)).receivedAt - heardAt,
+    ).toBeLessThan(BOUND_MS);
+    expect(await counterValue(h.registry, 'escalation_intake_naks_total', { reason: 'transient' })).toBe(
+      naks + 1,
     );
   });
 });

@@ -10,12 +10,11 @@ import {
   storedEscalation,
   storedHuman,
 } from './support/fixtures.js';
-import { counterValue, PUBLIC_BASE_URL } from './support/harness.js';
+import { counterValue } from './support/harness.js';
 import { useEscalationSuite } from './support/suite.js';
-import { dialTarget } from './support/twilio.js';
 import { waitUntil } from './support/wait.js';
 
-describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () => {
+describe('escalation intake (real NATS and Postgres, a fake ingress)', () => {
   /** Escalations whose first handling "crashes" after its side effects, before the ack. */
   const crashOnce = new Set<string>();
   const crashAfterWork =
@@ -25,10 +24,10 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
       if (!crashOnce.delete(request.escalationId)) return disposition;
       return { kind: 'nak', delayMs: 50, reason: 'unexpected' };
     };
-  const { h, fake } = useEscalationSuite({ handler: crashAfterWork });
+  const { h, ingress } = useEscalationSuite({ handler: crashAfterWork });
   const row = (id: string) => storedEscalation(h.db, id);
 
-  it('persists a request, reserves a human and moves the call with TwiML that whispers and dials them', async () => {
+  it('persists a request, reserves a human and moves the call with a transfer that whispers and dials them', async () => {
     const fixture = await createQueueFixture(h.db, {
       fallback: 'callback',
       humans: [{ name: 'Alex Romero' }, { name: 'Sam Okafor' }],
@@ -59,17 +58,15 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
       attempts: 1,
     });
 
-    const [update, ...more] = fake.updatesFor(request.callSid);
+    const [command, ...more] = ingress.commandsFor(request.callSid);
     expect(more).toEqual([]);
-    const dial = dialTarget(update?.twiml ?? '');
-    const id = encodeURIComponent(request.escalationId);
-    expect(dial).toEqual({
-      actionUrl: `${PUBLIC_BASE_URL}/twilio/dial-status?escalationId=${id}&attempt=1`,
-      timeout: '20',
-      answerOnBridge: 'true',
-      whisperUrl: `${PUBLIC_BASE_URL}/twilio/whisper?escalationId=${id}&attempt=1`,
-      phone: fixture.humans[0]?.phone,
+    expect(command).toEqual({
+      type: 'transfer',
+      ref: `${request.escalationId}:1`,
+      to: { phone: fixture.humans[0]?.phone },
       say: "I'm connecting you to Alex now. Please hold for a moment.",
+      whisper: `Transfer from the AI receptionist. high priority. Reason: ${request.reason}. Summary: ${request.summary} Connecting you now.`,
+      timeoutSeconds: 20,
     });
 
     const alex = await storedHuman(h.db, fixture.humans[0]?.id);
@@ -94,7 +91,7 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
     expect(
       await h.db.select().from(escalations).where(eq(escalations.callSid, request.callSid)),
     ).toHaveLength(1);
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
   });
 
   it('does not transfer again when a request is redelivered after its call was moved but before the ack', async () => {
@@ -110,32 +107,30 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
       return crashOnce.size === 0 && naks === before + 1;
     });
     await h.intakeSettled();
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
     expect((await row(request.escalationId))?.attempts).toBe(1);
   });
 
-  it('retries a transfer Twilio refused with a 5xx and moves the call once it recovers', async () => {
+  it('retries a transfer the ingress refused as retryable (a Twilio 5xx) and moves the call once it recovers', async () => {
     const fixture = await createQueueFixture(h.db, { fallback: 'callback', humans: [{ name: 'Kim Ito' }] });
     const request = escalationRequest(fixture.agentId);
     const before = await counterValue(h.registry, 'escalation_intake_naks_total', { reason: 'transient' });
-    fake.failNext(1, 503);
+    ingress.failNext(1);
     await h.publish(request);
 
     await h.statuses.waitFor(request.escalationId, 'dialing');
     expect(await counterValue(h.registry, 'escalation_intake_naks_total', { reason: 'transient' })).toBe(
       before + 1,
     );
-    expect(fake.updatesFor(request.callSid)).toHaveLength(1);
-    expect(dialTarget(fake.updatesFor(request.callSid)[0]?.twiml ?? '')?.phone).toBe(
-      fixture.humans[0]?.phone,
-    );
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(1);
+    expect(ingress.transfersFor(request.callSid)[0]?.to).toEqual({ phone: fixture.humans[0]?.phone });
     expect(await row(request.escalationId)).toMatchObject({ status: 'dialing', attempts: 1 });
   });
 
-  it('fails for good when the call already ended (21220), frees the human and tells the agent', async () => {
+  it('fails for good when the ingress says the call already ended, frees the human and tells the agent', async () => {
     const fixture = await createQueueFixture(h.db, { fallback: 'callback', humans: [{ name: 'Ola Berg' }] });
     const request = escalationRequest(fixture.agentId);
-    fake.endCall(request.callSid);
+    ingress.endCall(request.callSid);
     await h.publish(request);
 
     const failed = await h.statuses.waitFor(request.escalationId, 'failed');
@@ -146,7 +141,7 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
     });
     const human = await storedHuman(h.db, fixture.humans[0]?.id);
     expect(human?.currentEscalationId).toBeNull();
-    expect(fake.updatesFor(request.callSid)).toHaveLength(0);
+    expect(ingress.commandsFor(request.callSid)).toHaveLength(0);
   });
 
   it('records a request for an unknown agent as failed and tells the agent', async () => {
@@ -195,6 +190,6 @@ describe('escalation intake (real NATS and Postgres, fake Twilio REST API)', () 
     const rows = await Promise.all([first, second].map((r) => row(r.escalationId)));
     expect(rows.map((r) => r?.status).sort()).toEqual(['dialing', 'failed']);
     expect(rows.find((r) => r?.status === 'failed')?.failureReason).toMatch(/already being handed off/);
-    expect(fake.updatesFor(callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(callSid)).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { useEscalationSuite } from './support/suite.js';
 import { waitUntil } from './support/wait.js';
 
 describe('NATS restarting under the intake (real NATS and Postgres)', () => {
-  const { h, fake, infra } = useEscalationSuite();
+  const { h, ingress, infra } = useEscalationSuite();
 
   it('keeps consuming after the server comes back: a request published afterwards is routed, nothing twice', async () => {
     const fixture = await createQueueFixture(h.db, {
@@ -25,7 +25,7 @@ describe('NATS restarting under the intake (real NATS and Postgres)', () => {
     await h.intakeSettled();
     const row = await storedEscalation(h.db, after.escalationId);
     expect(row?.status).toBe('callback_scheduled');
-    expect(fake.updatesFor(before.callSid)).toHaveLength(1);
-    expect(fake.updatesFor(after.callSid)).toHaveLength(0);
+    expect(ingress.commandsFor(before.callSid)).toHaveLength(1);
+    expect(ingress.commandsFor(after.callSid)).toHaveLength(0);
   });
 });

@@ -11,7 +11,7 @@ import { waitUntil } from './support/wait.js';
 const POSTGRES_PORT = 5432;
 
 describe('Postgres down during intake (real NATS and Postgres behind a cuttable proxy)', () => {
-  const { infra, fake } = useEscalationInfra();
+  const { infra, ingress } = useEscalationInfra();
   let proxy: TcpProxy;
   let direct: DatabaseHandle;
   let h: Harness;
@@ -23,7 +23,6 @@ describe('Postgres down during intake (real NATS and Postgres behind a cuttable 
     h = await startHarness({
       natsUrl: infra.natsUrl,
       databaseUrl: throughProxy(infra.databaseUrl, port),
-      fake,
     });
   });
   afterAll(async () => {
@@ -63,8 +62,9 @@ describe('Postgres down during intake (real NATS and Postgres behind a cuttable 
       'dialing',
       'dialing',
     ]);
-    for (const request of requests) expect(fake.updatesFor(request.callSid).length).toBeLessThanOrEqual(1);
-    expect(requests.flatMap((r) => fake.updatesFor(r.callSid))).toHaveLength(2);
+    for (const request of requests)
+      expect(ingress.commandsFor(request.callSid).length).toBeLessThanOrEqual(1);
+    expect(requests.flatMap((r) => ingress.commandsFor(r.callSid))).toHaveLength(2);
     // The agent of every call is told where its request ended up.
     for (const row of rows)
       await h.statuses.waitFor(row.id, row.status === 'dialing' ? 'dialing' : 'callback_scheduled');

@@ -10,7 +10,7 @@ const HUMANS = 8;
 const CONTENDERS = 40;
 
 describe('concurrent escalations never pick the same human (real Postgres and NATS)', () => {
-  const { infra, fake } = useEscalationInfra();
+  const { infra, ingress } = useEscalationInfra();
   let pool: DatabaseHandle;
   const instances: Harness[] = [];
 
@@ -52,7 +52,7 @@ describe('concurrent escalations never pick the same human (real Postgres and NA
 
   it('two service instances on one durable consumer ring each free human once and fall back for the rest', async () => {
     for (let i = 0; i < 2; i++) {
-      instances.push(await startHarness({ natsUrl: infra.natsUrl, databaseUrl: infra.databaseUrl, fake }));
+      instances.push(await startHarness({ natsUrl: infra.natsUrl, databaseUrl: infra.databaseUrl }));
     }
     const [first] = instances as [Harness];
     const free = 6;
@@ -71,7 +71,8 @@ describe('concurrent escalations never pick the same human (real Postgres and NA
     expect(dialing).toHaveLength(free);
     expect(new Set(dialing.map((r) => r.humanAgentId)).size).toBe(free);
     expect(rows.filter((r) => r.status === 'callback_scheduled')).toHaveLength(requests.length - free);
-    for (const request of requests) expect(fake.updatesFor(request.callSid).length).toBeLessThanOrEqual(1);
-    expect(requests.flatMap((r) => fake.updatesFor(r.callSid))).toHaveLength(free);
+    for (const request of requests)
+      expect(ingress.commandsFor(request.callSid).length).toBeLessThanOrEqual(1);
+    expect(requests.flatMap((r) => ingress.commandsFor(r.callSid))).toHaveLength(free);
   });
 });

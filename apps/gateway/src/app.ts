@@ -7,8 +7,12 @@ import { LiveCalls } from './calls/live-calls.js';
 import { MemoryAnswerLedger } from './claims/answer-ledger.js';
 import { BRIDGE_LOST_AFTER_MS, BRIDGE_SUSPECT_AFTER_MS, BridgeWatchdog } from './claims/bridge-watchdog.js';
 import type { GatewayContext, GatewayDeps } from './context.js';
+import { type CallCommandRunner, twilioCallCommands } from './control/call-commands.js';
 import { drainLiveCalls } from './control/drain.js';
 import { registerMediaStream } from './stream/socket.js';
+import { registerTransferRoutes } from './transfer/routes.js';
+import { noTransferOutcomes } from './transfer/transfer-outcomes.js';
+import { transferUrls } from './transfer/urls.js';
 import { publicUrls } from './urls.js';
 import { registerInboundWebhook } from './webhooks/inbound.js';
 import { registerStatusWebhook } from './webhooks/status.js';
@@ -22,10 +26,13 @@ export interface GatewayApp {
    * fallback TwiML apologises and hangs up) and lets go of claims still waiting for a stream.
    */
   drain(timeoutMs: number): Promise<void>;
+  /** Runs call-control commands on Twilio calls (`main` serves them on NATS). */
+  runCommand: CallCommandRunner;
 }
 
 /**
- * Registers the gateway's routes (`/voice/inbound`, `/voice/status`, `/voice/stream`) on
+ * Registers the gateway's routes (`/voice/inbound`, `/voice/status`, `/voice/stream`, and the
+ * transfer callbacks `/twilio/whisper`, `/twilio/dial-status`, `/twilio/hold`) on
  * `http` — the service's server in production, a fresh one in tests (which use `inject()`).
  */
 export async function buildGatewayApp(deps: GatewayDeps, http?: FastifyInstance): Promise<GatewayApp> {
@@ -56,9 +63,12 @@ export async function buildGatewayApp(deps: GatewayDeps, http?: FastifyInstance)
   registerInboundWebhook(server, ctx);
   registerStatusWebhook(server, ctx);
   registerMediaStream(server, ctx);
+  const urls = transferUrls(deps.config.PUBLIC_BASE_URL);
+  registerTransferRoutes(server, { ctx, outcomes: deps.transfers ?? noTransferOutcomes, urls });
   return {
     http: server,
     liveCalls: ctx.liveCalls,
     drain: (timeoutMs) => drainLiveCalls(ctx, timeoutMs),
+    runCommand: twilioCallCommands(ctx, urls),
   };
 }

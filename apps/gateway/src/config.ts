@@ -41,6 +41,15 @@ export const gatewayConfigSchema = z
      * Default: `SHUTDOWN_TIMEOUT_MS` less a reserve for closing everything else.
      */
     DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+    /** Music played to callers holding in a transfer queue; silence (`<Pause>`) when unset. */
+    HOLD_MUSIC_URL: z.url().optional(),
+    /** Pause between hold updates when there is no hold music (s). */
+    HOLD_PAUSE_SECONDS: intVariable(20, 1, 600),
+    /**
+     * How long a transfer callback waits for the escalation service's answer (ms); Twilio gives
+     * up on a callback after 15 s, and a failed answer still ends the call politely.
+     */
+    TRANSFER_ANSWER_TIMEOUT_MS: intVariable(5_000, 100, 12_000),
   })
   .refine(
     (config) => config.DRAIN_TIMEOUT_MS === undefined || config.DRAIN_TIMEOUT_MS < config.SHUTDOWN_TIMEOUT_MS,

@@ -9,6 +9,7 @@ import type { BridgeWatchdog } from './claims/bridge-watchdog.js';
 import type { MediaBus } from './claims/media-bus.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { TransferOutcomes } from './transfer/transfer-outcomes.js';
 import type { PublicUrls } from './urls.js';
 
 /** Everything the gateway is built from; `main.ts` passes the real ones, tests pass fakes. */
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   isDraining: () => boolean;
   /** Epoch milliseconds; injectable so token expiry can be tested. */
   now?: () => number;
+  /** Asks the hand-off owner about a transfer's callbacks; the NATS one in production. Default: nobody answers. */
+  transfers?: TransferOutcomes;
   /** When a silent bridge is probed and given up (ms); tests make them short. */
   bridgeSilence?: { suspectAfterMs: number; lostAfterMs: number };
 }

@@ -9,7 +9,9 @@ import { createNatsCallStreams } from './calls/nats-call-streams.js';
 import { createNatsAnswerLedger } from './claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from './claims/nats-media-bus.js';
 import { drainTimeoutMs, gatewayConfigSchema } from './config.js';
+import { serveCallCommands } from './control/serve-commands.js';
 import { createGatewayMetrics } from './metrics.js';
+import { natsTransferOutcomes } from './transfer/transfer-outcomes.js';
 
 /** How long shutdown waits for queued call events to reach JetStream (ms). */
 const EVENT_FLUSH_TIMEOUT_MS = 2_000;
@@ -52,15 +54,19 @@ runMain('gateway', async () => {
       metrics: createGatewayMetrics(runtime.registry),
       answers,
       streams,
+      transfers: natsTransferOutcomes(nc, config.TRANSFER_ANSWER_TIMEOUT_MS),
       gatewayId: runtime.instance,
       isDraining: runtime.isDraining,
     },
     runtime.http,
   );
 
+  const commands = serveCallCommands(nc, gateway.runCommand, logger);
   await runtime.listen();
   runtime.onShutdown([
     { name: 'drain live calls', run: () => gateway.drain(drainTimeoutMs(config)) },
+    // After the drain: a draining call may still be hung up by command. Other gateways take new ones.
+    { name: 'stop call-control commands', run: () => commands.stop() },
     {
       name: 'flush call events',
       run: async () => {

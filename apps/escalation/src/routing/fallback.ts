@@ -1,12 +1,12 @@
-import { sayAndHangUpTwiml } from '@voice/shared/twilio';
-import { failureKind, failureReason } from '../failures.js';
+import type { CallInstruction } from '@voice/shared/contracts';
+import { TransferUnavailableError } from '../failures.js';
 import {
   type Escalation,
   type EscalationChanges,
   lockEscalation,
   updateEscalation,
 } from '../store/escalations.js';
-import { enqueueTwiml } from '../transfer/transfer-twiml.js';
+import { enqueueInstruction } from '../transfer/instructions.js';
 import type { HandoffContext } from './context.js';
 import { failEscalation } from './fail.js';
 
@@ -20,17 +20,17 @@ export interface FallbackPlan {
   message: string;
   changes: EscalationChanges;
   /**
-   * What the call runs next when Twilio is waiting for TwiML (a dial's outcome): the queue, or the
+   * What the call runs next when the ingress asks (a dial's outcome): the queue, or the
    * call-back promise and a goodbye (the AI agent is no longer on the line by then).
    */
-  twiml: string;
+  instruction: Extract<CallInstruction, { type: 'enqueue' | 'say_and_hang_up' }>;
 }
 
 const MS_PER_MINUTE = 60_000;
 
 export function planFallback(
   ctx: HandoffContext,
-  escalation: Pick<Escalation, 'id' | 'queue'>,
+  escalation: Pick<Escalation, 'id' | 'queue' | 'attempts'>,
   fallback: Fallback,
 ): FallbackPlan {
   if (fallback === 'callback') {
@@ -40,7 +40,7 @@ export function planFallback(
       status: 'callback_scheduled',
       message,
       changes: { status: 'callback_scheduled', message, callbackAt, humanAgentId: null },
-      twiml: sayAndHangUpTwiml(message),
+      instruction: { type: 'say_and_hang_up', text: message },
     };
   }
   const message = ctx.messages.queued(escalation.queue);
@@ -48,7 +48,7 @@ export function planFallback(
     status: 'queued',
     message,
     changes: { status: 'queued', message, humanAgentId: null },
-    twiml: enqueueTwiml({ say: message, queue: escalation.queue, waitUrl: ctx.urls.hold(escalation.id) }),
+    instruction: enqueueInstruction(escalation, message),
   };
 }
 
@@ -64,11 +64,14 @@ export async function fallBackAtIntake(
 ): Promise<FallbackPlan['status'] | 'failed'> {
   const plan = planFallback(ctx, escalation, fallback);
   if (plan.status === 'queued') {
-    try {
-      await ctx.callControl.redirect(escalation.callSid, plan.twiml);
-    } catch (error) {
-      if (failureKind(error) !== 'permanent') throw error;
-      await failEscalation(ctx, escalation.id, failureReason(error));
+    const reply = await ctx.callControl.send(escalation.callSid, plan.instruction);
+    if (!reply.ok && reply.error.retryable) {
+      throw new TransferUnavailableError(
+        `the call ${escalation.callSid} was not queued: ${reply.error.message}`,
+      );
+    }
+    if (!reply.ok) {
+      await failEscalation(ctx, escalation.id, reply.error.message);
       return 'failed';
     }
   }

@@ -15,27 +15,22 @@ import {
 } from '@voice/shared/nats';
 import { createHttpServer } from '@voice/shared/service';
 import { createMetricsRegistry, type Registry } from '@voice/shared/telemetry';
-import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
-import type { FakeTwilioRestApi } from '@voice/testkit/twilio';
 import type { FastifyInstance } from 'fastify';
 import { buildEscalationApp, type EscalationApp, type EscalationAppConfig } from '../../src/app.js';
 import type { RequestHandler } from '../../src/intake/handle-request.js';
 import { StatusWatch } from './status-watch.js';
+import { transferQuestions } from './transfers.js';
 import { waitUntil } from './wait.js';
 
-export const TEST_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
-export const TEST_AUTH_TOKEN = 'test-twilio-auth-token';
 export const PUBLIC_BASE_URL = 'https://escalation.example.test';
 
 export const TEST_CONFIG: EscalationAppConfig = {
   ESCALATION_PUBLIC_BASE_URL: PUBLIC_BASE_URL,
-  TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+  CALL_CONTROL_TIMEOUT_MS: 5_000,
   CONSOLE_SESSION_SECRET: 'test-console-session-secret-0123456789abcdef',
   CONSOLE_SESSION_HOURS: 1,
   DIAL_TIMEOUT_SECONDS: 20,
   CALLBACK_ETA_MINUTES: 15,
-  HOLD_MUSIC_URL: undefined,
-  HOLD_PAUSE_SECONDS: 20,
   INTAKE_MAX_BACKOFF_MS: 1_000,
   INTAKE_CONCURRENCY: 4,
   // No media-bridge here to say the hand-off line was heard: tests of that wait set a bound.
@@ -45,7 +40,6 @@ export const TEST_CONFIG: EscalationAppConfig = {
 export interface HarnessOptions {
   natsUrl: string;
   databaseUrl: string;
-  fake: FakeTwilioRestApi;
   config?: Partial<EscalationAppConfig>;
   /** Wraps the real intake handler (crash injection). */
   handler?: (real: RequestHandler) => RequestHandler;
@@ -53,7 +47,7 @@ export interface HarnessOptions {
   listen?: boolean;
 }
 
-/** The escalation app wired as `main.ts` wires it, on a suite's NATS, Postgres and the fake Twilio API. */
+/** The escalation app wired as `main.ts` wires it, on a suite's NATS and Postgres; a fake ingress takes its commands. */
 export interface Harness {
   app: EscalationApp;
   http: FastifyInstance;
@@ -63,6 +57,8 @@ export interface Harness {
   jsm: JetStreamManager;
   registry: Registry;
   statuses: StatusWatch;
+  /** The questions the ingress asks about a transfer (the human answered, the dial ended, a hold poll). */
+  questions: ReturnType<typeof transferQuestions>;
   /** `http://127.0.0.1:port` when listening. */
   url: string;
   publish(request: EscalationRequested, msgId?: string): Promise<{ duplicate: boolean }>;
@@ -81,18 +77,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const database: DatabaseHandle = createDatabase({ url: options.databaseUrl, max: 10, onError: () => {} });
   const registry = createMetricsRegistry('escalation');
   const http = createHttpServer({ logger });
-  const twilio = createTwilioClient({
-    accountSid: TEST_ACCOUNT_SID,
-    authToken: TEST_AUTH_TOKEN,
-    apiBaseUrl: options.fake.baseUrl,
-  });
   const outboxRoot = mkdtempSync(join(tmpdir(), 'escalation-outbox-'));
   const app = await buildEscalationApp({
     http,
     db: database.db,
     nc,
     outbox: new JetStreamOutbox({ js, logger, root: outboxRoot, service: 'escalation' }),
-    callControl: createCallControl(twilio),
     config: { ...TEST_CONFIG, ...options.config },
     logger,
     registry,
@@ -117,6 +107,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     jsm,
     registry,
     statuses,
+    questions: transferQuestions(nc),
     url,
     publish: (request, msgId = request.escalationId) =>
       publishContract(js, subjects.escalationRequested, escalationRequestedSchema, request, msgId),

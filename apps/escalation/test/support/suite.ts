@@ -1,19 +1,15 @@
 import { migrationsFolder } from '@voice/shared/db';
-import { FakeTwilioRestApi } from '@voice/testkit/twilio';
+import { createLogger } from '@voice/shared/logging';
+import { connectNats } from '@voice/shared/nats';
 import { type TestInfraHandle, useTestInfra } from '@voice/testkit/vitest';
 import { afterAll, beforeAll } from 'vitest';
-import {
-  type Harness,
-  type HarnessOptions,
-  startHarness,
-  TEST_ACCOUNT_SID,
-  TEST_AUTH_TOKEN,
-} from './harness.js';
+import { type Harness, type HarnessOptions, startHarness } from './harness.js';
+import { FakeIngress } from './ingress.js';
 
-/** A suite's own NATS and database, and the fake Twilio REST API, started before its tests. */
+/** A suite's own NATS and database, and the fake ingress taking call-control commands, started before its tests. */
 export interface EscalationInfra {
   infra: TestInfraHandle;
-  fake: FakeTwilioRestApi;
+  ingress: FakeIngress;
 }
 
 /** The same, with the escalation app running on them. */
@@ -23,15 +19,18 @@ export interface EscalationSuite extends EscalationInfra {
 }
 
 /** What a suite may change about its app (the connections come from the suite's infra). */
-export type SuiteHarnessOptions = Omit<HarnessOptions, 'natsUrl' | 'databaseUrl' | 'fake'>;
+export type SuiteHarnessOptions = Omit<HarnessOptions, 'natsUrl' | 'databaseUrl'>;
 
-/** Registers the hooks that start and stop a suite's infra and the fake Twilio REST API. */
+/** Registers the hooks that start and stop a suite's infra and the fake ingress. */
 export function useEscalationInfra(): EscalationInfra {
   const infra = useTestInfra({ migrationsFolder });
-  const fake = new FakeTwilioRestApi({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN });
-  beforeAll(() => fake.start());
-  afterAll(() => fake.stop());
-  return { infra, fake };
+  const ingress = new FakeIngress();
+  beforeAll(async () => {
+    const logger = createLogger({ service: 'ingress', level: 'silent' });
+    await ingress.start(await connectNats({ url: infra.natsUrl, name: 'fake-ingress', logger }));
+  });
+  afterAll(() => ingress.stop());
+  return { infra, ingress };
 }
 
 /**
@@ -39,14 +38,13 @@ export function useEscalationInfra(): EscalationInfra {
  * it; the suite's own hooks run after its start and before its stop.
  */
 export function useEscalationSuite(options: SuiteHarnessOptions = {}): EscalationSuite {
-  const { infra, fake } = useEscalationInfra();
+  const { infra, ingress } = useEscalationInfra();
   let running: Harness | undefined;
   beforeAll(async () => {
     running = await startHarness({
       ...options,
       natsUrl: infra.natsUrl,
       databaseUrl: infra.databaseUrl,
-      fake,
     });
   });
   afterAll(async () => {
@@ -62,5 +60,5 @@ export function useEscalationSuite(options: SuiteHarnessOptions = {}): Escalatio
       return Reflect.get(running, key);
     },
   });
-  return { infra, fake, h };
+  return { infra, ingress, h };
 }

@@ -1,5 +1,6 @@
-import type { CallEndReason, MediaOutControl } from '@voice/shared/contracts';
+import type { CallControlReply, CallEndReason, MediaOutControl } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
+import { callControlErrorOf } from '@voice/shared/twilio';
 import { gatewayEvents } from '../calls/call-events.js';
 import type { LiveCall } from '../calls/live-calls.js';
 import type { GatewayContext } from '../context.js';
@@ -22,14 +23,41 @@ const END_REASONS: Record<HangupReason, CallEndReason> = {
  * and `<Hangup/>`) ends the call.
  */
 export async function hangUpCall(ctx: GatewayContext, live: LiveCall, reason: HangupReason): Promise<void> {
-  const log = callLogger(ctx.logger, live.callSid, { claimId: live.claimId });
-  live.stopReason = 'call_ended';
-  ctx.events.publish(gatewayEvents.endRequested(new Date(ctx.now()), live.callSid, END_REASONS[reason]));
+  await endCall(ctx, live.callSid, live, reason);
+}
+
+/**
+ * The call-control `hang_up` command: a call streaming through this gateway ends as a bridge's
+ * hang-up does; one it does not hold (on another gateway, or not streaming) through REST alone.
+ */
+export function hangUpCommand(
+  ctx: GatewayContext,
+  callSid: string,
+  reason: HangupReason,
+): Promise<CallControlReply> {
+  return endCall(ctx, callSid, ctx.liveCalls.get(callSid), reason);
+}
+
+async function endCall(
+  ctx: GatewayContext,
+  callSid: string,
+  live: LiveCall | undefined,
+  reason: HangupReason,
+): Promise<CallControlReply> {
+  const log = callLogger(ctx.logger, callSid, live ? { claimId: live.claimId } : {});
+  if (live) live.stopReason = 'call_ended';
+  ctx.events.publish(gatewayEvents.endRequested(new Date(ctx.now()), callSid, END_REASONS[reason]));
   try {
-    await ctx.callControl.hangup(live.callSid);
+    await ctx.callControl.hangup(callSid);
     log.info({ reason }, 'hung up through the Twilio REST API');
+    return { ok: true };
   } catch (error) {
+    if (!live?.stream) {
+      log.error({ err: error }, 'hang-up through the Twilio REST API failed');
+      return { ok: false, error: callControlErrorOf(error) };
+    }
     log.error({ err: error }, 'hang-up through the Twilio REST API failed, closing the stream instead');
-    live.stream?.end('call_ended', CLOSE_NORMAL);
+    live.stream.end('call_ended', CLOSE_NORMAL);
+    return { ok: true };
   }
 }

@@ -34,7 +34,9 @@ import { createNatsAnswerLedger } from '../../src/claims/nats-answer-ledger.js';
 import { createNatsMediaBus } from '../../src/claims/nats-media-bus.js';
 import type { GatewayConfig } from '../../src/config.js';
 import type { GatewayDeps } from '../../src/context.js';
+import { serveCallCommands } from '../../src/control/serve-commands.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../../src/metrics.js';
+import { natsTransferOutcomes } from '../../src/transfer/transfer-outcomes.js';
 import {
   AGENT_NUMBER,
   CALLER_NUMBER,
@@ -127,12 +129,14 @@ export async function startRealGateway(
       metrics,
       answers: createNatsAnswerLedger(await openKvBucket(nc, KV_BUCKETS.callAnswers)),
       streams: createNatsCallStreams(await openKvBucket(nc, KV_BUCKETS.callStreams)),
+      transfers: natsTransferOutcomes(nc, config.TRANSFER_ANSWER_TIMEOUT_MS),
       gatewayId: 'gateway-it',
       isDraining: () => false,
       ...overrides,
     },
     createHttpServer({ logger }),
   );
+  const commands = serveCallCommands(nc, app.runCommand, logger);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -172,6 +176,7 @@ export async function startRealGateway(
     },
     async close() {
       await app.http.close();
+      await commands.stop();
       await outbox.flush(2_000);
       outbox.close();
       rmSync(outboxRoot, { recursive: true, force: true });

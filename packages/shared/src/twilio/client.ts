@@ -81,10 +81,14 @@ const CAUSE_DEPTH = 5;
 
 /** Twilio's numeric error code (21220 = call not in progress) from a REST error or its wrapper. */
 export function twilioErrorCode(error: unknown): number | undefined {
+  return numberInCauses(error, 'code');
+}
+
+function numberInCauses(error: unknown, key: 'code' | 'status'): number | undefined {
   let current: unknown = error;
   for (let depth = 0; current instanceof Object && depth < CAUSE_DEPTH; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
+    const value = (current as Record<string, unknown>)[key];
+    if (typeof value === 'number') return value;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -96,11 +100,12 @@ export function twilioErrorCode(error: unknown): number | undefined {
  */
 export function callControlErrorOf(error: unknown): CallControlError {
   const code = twilioErrorCode(error);
-  const permanent = error instanceof AppError && !error.retryable;
-  if (!permanent) {
+  if (!(error instanceof AppError) || error.retryable) {
+    const status = numberInCauses(error, 'status');
+    const detail = status === undefined ? 'network' : `${status}${code === undefined ? '' : `, ${code}`}`;
     return {
       code: 'unavailable',
-      message: `twilio did not take the call update (${code ?? 'network'})`,
+      message: `twilio did not take the call update (${detail})`,
       retryable: true,
     };
   }

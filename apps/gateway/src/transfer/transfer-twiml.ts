@@ -1,53 +1,49 @@
+import type { TransferTarget } from '@voice/shared/contracts';
 import twilio from 'twilio';
 
 const { VoiceResponse } = twilio.twiml;
 
-/** The whisper is heard by the human before the caller is put through: keep it short. */
-const WHISPER_SUMMARY_MAX_CHARS = 400;
-const WHISPER_REASON_MAX_CHARS = 150;
-
 /** The parts of the TwiML that rings one human. */
 export interface DialHumanTwiml {
   /** Said to the caller before ringing ("connecting you to Alex"). */
-  say: string;
-  phone: string;
+  say: string | undefined;
+  to: TransferTarget;
   actionUrl: string;
-  whisperUrl: string;
+  /** Fetched when the human answers; absent: no whisper. */
+  whisperUrl: string | undefined;
   timeoutSeconds: number;
 }
 
 /**
  * Rings the human. `answerOnBridge` keeps the caller hearing ringback (not silence) until the
- * human picks up; the `<Number url>` whisper plays to the human alone before the bridge.
+ * human picks up; the `<Number url>` (or `<Sip url>`) whisper plays to the human alone before the bridge.
  */
 export function dialHumanTwiml(input: DialHumanTwiml): string {
   const response = new VoiceResponse();
-  response.say(input.say);
+  if (input.say) response.say(input.say);
   const dial = response.dial({
     action: input.actionUrl,
     method: 'POST',
     timeout: input.timeoutSeconds,
     answerOnBridge: true,
   });
-  dial.number({ url: input.whisperUrl, method: 'POST' }, input.phone);
+  const whisper = input.whisperUrl ? { url: input.whisperUrl, method: 'POST' as const } : {};
+  if ('phone' in input.to) dial.number(whisper, input.to.phone);
+  else dial.sip(whisper, input.to.sip);
   return response.toString();
 }
 
-export function whisperTwiml(input: { reason: string; summary: string; priority: string }): string {
+/** What the human hears before the bridge (the text is the hand-off owner's). */
+export function whisperTwiml(text: string): string {
   const response = new VoiceResponse();
-  const urgency =
-    input.priority === 'urgent' || input.priority === 'high' ? `${input.priority} priority. ` : '';
-  response.say(
-    `Transfer from the AI receptionist. ${urgency}Reason: ${sentence(clip(input.reason, WHISPER_REASON_MAX_CHARS))} ` +
-      `Summary: ${sentence(clip(input.summary, WHISPER_SUMMARY_MAX_CHARS))} Connecting you now.`,
-  );
+  response.say(text);
   return response.toString();
 }
 
 /** Puts the caller in Twilio's queue; `waitUrl` answers with the hold updates and music. */
-export function enqueueTwiml(input: { say: string; queue: string; waitUrl: string }): string {
+export function enqueueTwiml(input: { say: string | undefined; queue: string; waitUrl: string }): string {
   const response = new VoiceResponse();
-  response.say(input.say);
+  if (input.say) response.say(input.say);
   response.enqueue({ waitUrl: input.waitUrl, waitUrlMethod: 'POST' }, input.queue);
   return response.toString();
 }
@@ -65,14 +61,4 @@ export function holdTwiml(input: {
   if (input.musicUrl) response.play(input.musicUrl);
   else response.pause({ length: input.pauseSeconds });
   return response.toString();
-}
-
-/** Ends the text with one full stop unless it already ends a sentence. */
-function sentence(text: string): string {
-  return /[.!?…]$/.test(text) ? text : `${text}.`;
-}
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
