@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import { createHttpServer } from '@voice/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { MemoryCallStreams } from './calls/call-streams.js';
+import { EndRequests } from './calls/end-requests.js';
 import { LiveCalls } from './calls/live-calls.js';
 import { MemoryAnswerLedger } from './claims/answer-ledger.js';
 import { BRIDGE_LOST_AFTER_MS, BRIDGE_SUSPECT_AFTER_MS, BridgeWatchdog } from './claims/bridge-watchdog.js';
@@ -43,6 +44,7 @@ export async function buildGatewayApp(deps: GatewayDeps, http?: FastifyInstance)
     now,
     answers: deps.answers ?? new MemoryAnswerLedger(),
     streams: deps.streams ?? new MemoryCallStreams(),
+    endRequests: new EndRequests(deps.events, now),
     urls: publicUrls(deps.config.PUBLIC_BASE_URL),
     liveCalls: new LiveCalls(deps.config.MAX_LIVE_CALLS, (size) => deps.metrics.liveCalls.set(size)),
     watchdog: new BridgeWatchdog({

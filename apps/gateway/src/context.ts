@@ -3,6 +3,7 @@ import type { CallControl } from '@voice/shared/twilio';
 import type { AgentDirectory } from './calls/agent-directory.js';
 import type { CallEventSink } from './calls/call-events.js';
 import type { CallStreams } from './calls/call-streams.js';
+import type { EndRequests } from './calls/end-requests.js';
 import type { LiveCalls } from './calls/live-calls.js';
 import type { AnswerLedger } from './claims/answer-ledger.js';
 import type { BridgeWatchdog } from './claims/bridge-watchdog.js';
@@ -49,6 +50,8 @@ export interface GatewayDeps {
 export interface GatewayContext extends GatewayDeps {
   answers: AnswerLedger;
   streams: CallStreams;
+  /** Why this gateway asked calls to end, until Twilio confirms it. */
+  endRequests: EndRequests;
   urls: PublicUrls;
   liveCalls: LiveCalls;
   /** Notices a bridge that died or hung under a streaming call. */

@@ -1,7 +1,6 @@
 import type { CallControlReply, CallEndReason, MediaOutControl } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
 import { callControlErrorOf } from '@voice/shared/twilio';
-import { gatewayEvents } from '../calls/call-events.js';
 import type { LiveCall } from '../calls/live-calls.js';
 import type { GatewayContext } from '../context.js';
 import { CLOSE_NORMAL } from '../stream/close-codes.js';
@@ -46,7 +45,7 @@ async function endCall(
 ): Promise<CallControlReply> {
   const log = callLogger(ctx.logger, callSid, live ? { claimId: live.claimId } : {});
   if (live) live.stopReason = 'call_ended';
-  ctx.events.publish(gatewayEvents.endRequested(new Date(ctx.now()), callSid, END_REASONS[reason]));
+  ctx.endRequests.request(callSid, END_REASONS[reason]);
   try {
     await ctx.callControl.hangup(callSid);
     log.info({ reason }, 'hung up through the Twilio REST API');

@@ -306,8 +306,7 @@ export class MediaStreamSession {
     this.unwatch?.();
     this.unwatch = undefined;
     const callSid = this.live?.callSid;
-    if (callSid)
-      this.ctx.events.publish(gatewayEvents.endRequested(new Date(this.ctx.now()), callSid, reason));
+    if (callSid) this.ctx.endRequests.request(callSid, reason);
     this.finish('stream_closed', CLOSE_NORMAL, detail);
   }
 

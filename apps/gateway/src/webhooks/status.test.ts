@@ -63,6 +63,14 @@ describe('POST /voice/status', () => {
     expect(gw.events.ofType('call.ended')[0]?.reason).toBe('canceled');
   });
 
+  it('keeps the reason noted before Twilio confirmed the end (an agent hang-up)', async () => {
+    const sid = await answeredCall();
+    await gw.app.runCommand(sid, { type: 'hang_up', reason: 'agent_ended' });
+    await gw.app.http.inject(signedPost(STATUS, callStatus(sid, 'completed', { CallDuration: '7' })));
+    expect(gw.events.ofType('call.end_requested')).toMatchObject([{ reason: 'agent_ended' }]);
+    expect(gw.events.ofType('call.ended')).toMatchObject([{ reason: 'agent_ended', durationSeconds: 7 }]);
+  });
+
   it('maps every terminal status and ignores progress', async () => {
     const mapped: Array<[string, string]> = [];
     for (const [status, reason] of [

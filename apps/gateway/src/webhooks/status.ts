@@ -61,10 +61,10 @@ export function registerStatusWebhook(app: FastifyInstance, ctx: GatewayContext)
 
 /**
  * The call is over, as Twilio says. Local teardown comes first (it cannot fail); the event
- * follows with Twilio's reason, and the call's stream slot is closed (a late stream token or a
- * replayed webhook is refused from then on, on any gateway). Which reason the call ended with
- * is the recorder's to settle: a reason some gateway asked for (`call.end_requested`) before
- * this one beats Twilio's plain `completed`, so the log says what Twilio said.
+ * follows, and the call's stream slot is closed (a late stream token or a replayed webhook is
+ * refused from then on, on any gateway). The event's reason is the one this gateway asked for,
+ * if it did, else Twilio's: a callback reaching another gateway than the one that hung up says
+ * only what Twilio said, and the recorder settles the reason from `call.end_requested`.
  */
 async function endCall(
   ctx: GatewayContext,
@@ -77,11 +77,12 @@ async function endCall(
   if (live?.stream) live.stream.end('call_ended', CLOSE_NORMAL);
   else if (live) releaseClaim(ctx, live, 'call_ended');
 
-  ctx.events.publish(gatewayEvents.callEnded(new Date(ctx.now()), callSid, twilioReason, durationSeconds));
+  const reason = ctx.endRequests.take(callSid) ?? twilioReason;
+  ctx.events.publish(gatewayEvents.callEnded(new Date(ctx.now()), callSid, reason, durationSeconds));
   try {
     await ctx.streams.close(callSid);
   } catch (error) {
     log.error({ err: error }, 'could not close the call’s stream slot');
   }
-  log.info({ twilioReason, durationSeconds }, 'call ended');
+  log.info({ reason, twilioReason, durationSeconds }, 'call ended');
 }
