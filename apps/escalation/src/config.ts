@@ -23,9 +23,10 @@ export const escalationConfigSchema = z.object({
   CALLBACK_ETA_MINUTES: intVariable(15, 1, 24 * 60),
   /**
    * How long a call-control command (transfer, enqueue) waits for the ingress' answer (ms); no
-   * answer is retried like a carrier outage. Twilio's REST client alone may take 10 s.
+   * answer is retried like a carrier outage. Longer than the gateway's REST client may take
+   * (a 10 s timeout, Twilio's 429s waited out for up to about 20 s).
    */
-  CALL_CONTROL_TIMEOUT_MS: intVariable(15_000, 100, 120_000),
+  CALL_CONTROL_TIMEOUT_MS: intVariable(30_000, 100, 120_000),
   /** Upper bound of the redelivery backoff of escalation requests that failed transiently. */
   INTAKE_MAX_BACKOFF_MS: intVariable(30_000, 100, 3_600_000),
   /**

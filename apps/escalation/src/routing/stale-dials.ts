@@ -6,15 +6,15 @@ import { freeHuman } from '../store/humans.js';
 import type { HandoffContext } from './context.js';
 import type { QueueServer } from './queue-server.js';
 
-/** Past the dial timeout, how long Twilio may take to report a dial's outcome before we stop waiting. */
+/** Past the dial timeout, how long the ingress may take to report a dial's outcome before we stop waiting. */
 export const DIAL_OUTCOME_GRACE_MS = 120_000;
 const MS_PER_SECOND = 1_000;
 const SWEEP_BATCH = 50;
 
 /**
- * Releases humans from transfers Twilio never reported on. A dial always ends with a callback,
- * except when the caller hangs up before it starts (during the "connecting you" line) or our
- * service was unreachable when Twilio called: left alone, the human would stay reserved for
+ * Releases humans from transfers the ingress never reported on. A dial always ends with an
+ * outcome, except when the caller hangs up before it starts (during the "connecting you" line) or
+ * no instance of this service answered the ingress' question: left alone, the human would stay reserved for
  * good. Such a transfer is recorded as failed and its human freed. Returns how many it released.
  */
 export async function releaseStaleDials(ctx: HandoffContext, queueServer: QueueServer): Promise<number> {

@@ -14,7 +14,7 @@ export async function announceConnected(ctx: HandoffContext, row: Escalation): P
 }
 
 /**
- * The human picked up (Twilio fetched the whisper): the escalation is `connected`, and the
+ * The human picked up (the ingress asks for the whisper): the escalation is `connected`, and the
  * answer is the brief they hear before the caller is put through. A repeat changes nothing.
  */
 export async function humanAnswered(ctx: HandoffContext, callback: DialCallback): Promise<string> {

@@ -94,7 +94,7 @@ async function answerDialEnded(ctx: HandoffContext, queueServer: QueueServer, da
   return encodeJson(transferDialEndedReplySchema, reply);
 }
 
-/** Twilio fetched a holding caller's hold TwiML: a periodic chance to serve them (or a stalled transfer). */
+/** The ingress polled a holding caller: a periodic chance to serve them (or to finish a stalled transfer). */
 async function answerHeld(ctx: HandoffContext, queueServer: QueueServer, data: Uint8Array) {
   const question = decodeJson(transferHeldSchema, data, 'transfer held');
   const callback = question.ok ? parseTransferRef(question.value.ref) : undefined;
