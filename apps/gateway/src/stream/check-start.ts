@@ -2,7 +2,7 @@ import type { TwilioStartMessage } from '@voice/shared/contracts';
 import type { StartedCall } from '../calls/started-call.js';
 import type { GatewayContext } from '../context.js';
 import { STREAM_TOKEN_PARAMETER } from '../webhooks/answer-twiml.js';
-import { type StreamTokenClaims, verifyStreamToken } from './stream-token.js';
+import { type StreamGrant, verifyStreamToken } from './stream-token.js';
 
 /** Why a stream's `start` was refused (the `outcome` label of `gateway_streams_total`). */
 export type StartRefusal =
@@ -14,10 +14,10 @@ export type StartRefusal =
   | 'wrong_account'
   | 'replayed';
 
-/** A `start` the stream may go on with, or why not (with the claim, once the token told it). */
+/** A `start` the stream may go on with, or why not (with the grant, once the token told it). */
 export type StartCheck =
-  | { ok: true; claim: StreamTokenClaims; call: StartedCall; at: Date }
-  | { ok: false; refusal: StartRefusal; claim?: StreamTokenClaims };
+  | { ok: true; grant: StreamGrant; call: StartedCall; at: Date }
+  | { ok: false; refusal: StartRefusal; grant?: StreamGrant };
 
 /**
  * Token, call, account and first use, in that order: the token must be valid, unexpired and
@@ -37,16 +37,16 @@ export async function checkStart(
     ctx.now(),
   );
   if (!token.ok) return { ok: false, refusal: token.error };
-  const claim = token.value;
-  if (claim.callSid !== message.start.callSid || message.streamSid !== message.start.streamSid) {
-    return { ok: false, refusal: 'call_mismatch', claim };
+  const grant = token.value;
+  if (grant.callSid !== message.start.callSid || message.streamSid !== message.start.streamSid) {
+    return { ok: false, refusal: 'call_mismatch', grant };
   }
   if (message.start.accountSid !== ctx.config.TWILIO_ACCOUNT_SID) {
-    return { ok: false, refusal: 'wrong_account', claim };
+    return { ok: false, refusal: 'wrong_account', grant };
   }
-  const answered = (await ctx.answers.read(claim.callSid))?.answer;
-  if (answered?.state !== 'connected' || answered.claimId !== claim.claimId) {
-    return { ok: false, refusal: 'replayed', claim };
+  const answered = (await ctx.answers.read(grant.callSid))?.answer;
+  if (answered?.state !== 'connected' || answered.claimId !== grant.claimId) {
+    return { ok: false, refusal: 'replayed', grant };
   }
   const call: StartedCall = {
     accountSid: answered.accountSid,
@@ -54,14 +54,14 @@ export async function checkStart(
     to: answered.to,
     agentId: answered.agentId,
   };
-  const taken = await ctx.streams.take(claim.callSid, {
+  const taken = await ctx.streams.take(grant.callSid, {
     state: 'streaming',
     streamSid: message.streamSid,
-    claimId: claim.claimId,
-    bridgeId: claim.bridgeId,
+    claimId: grant.claimId,
+    bridgeId: grant.bridgeId,
     ...call,
   });
   return taken
-    ? { ok: true, claim, call, at: new Date(ctx.now()) }
-    : { ok: false, refusal: 'replayed', claim };
+    ? { ok: true, grant, call, at: new Date(ctx.now()) }
+    : { ok: false, refusal: 'replayed', grant };
 }

@@ -166,23 +166,23 @@ export class MediaStreamSession {
   private async accept(message: TwilioStartMessage): Promise<void> {
     const { ctx } = this;
     const checked = await checkStart(ctx, message);
-    if (checked.claim) {
-      const { callSid, claimId } = checked.claim;
+    if (checked.grant) {
+      const { callSid, claimId } = checked.grant;
       this.log = ctx.logger.child({ component: 'stream', callSid, claimId });
     }
     if (!checked.ok) return this.reject(checked.refusal);
-    const { claim, call, at } = checked;
+    const { grant, call, at } = checked;
     if (this.state === 'closed') {
       // Twilio hung up while we checked: the bridge pre-warmed for nothing and must let go.
-      releaseClaim(ctx, claimOf(claim.callSid, claim.claimId), 'stream_closed');
+      releaseClaim(ctx, claimOf(grant.callSid, grant.claimId), 'stream_closed');
       return;
     }
 
-    const held = ctx.liveCalls.get(claim.callSid);
-    if (held && held.claimId !== claim.claimId) releaseClaim(ctx, held, 'claim_superseded');
+    const held = ctx.liveCalls.get(grant.callSid);
+    if (held && held.claimId !== grant.claimId) releaseClaim(ctx, held, 'claim_superseded');
     this.call = call;
     this.streamSid = message.streamSid;
-    this.live = ctx.liveCalls.attachStream(claim, {
+    this.live = ctx.liveCalls.attachStream(grant, {
       end: (reason, closeCode) => this.finish(reason, closeCode, reason),
     });
     this.connectBridge(this.live);
@@ -191,14 +191,14 @@ export class MediaStreamSession {
     ctx.metrics.streams.inc({ outcome: 'accepted' });
     ctx.events.publish(
       gatewayEvents.streamStarted(at, {
-        callSid: claim.callSid,
+        callSid: grant.callSid,
         streamSid: this.streamSid,
-        claimId: claim.claimId,
-        bridgeId: claim.bridgeId,
+        claimId: grant.claimId,
+        bridgeId: grant.bridgeId,
         resumed: false,
       }),
     );
-    this.log.info({ streamSid: this.streamSid, bridgeId: claim.bridgeId }, 'media stream started');
+    this.log.info({ streamSid: this.streamSid, bridgeId: grant.bridgeId }, 'media stream started');
     const backlog = this.backlog;
     this.backlog = [];
     for (const queued of backlog) this.dispatch(queued);

@@ -3,7 +3,7 @@ import { issueStreamToken, verifyStreamToken } from './stream-token.js';
 
 const SECRET = 'a-stream-token-secret-for-tests';
 const NOW = 1_750_000_000_000;
-const claims = {
+const grant = {
   callSid: `CA${'a'.repeat(32)}`,
   claimId: 'claim-123456',
   bridgeId: 'media-bridge-host-1',
@@ -12,15 +12,15 @@ const claims = {
 
 describe('stream token', () => {
   it('round-trips the claim it was issued for', () => {
-    const token = issueStreamToken(SECRET, claims);
+    const token = issueStreamToken(SECRET, grant);
     expect(token).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(verifyStreamToken(SECRET, token, NOW)).toEqual({ ok: true, value: claims });
+    expect(verifyStreamToken(SECRET, token, NOW)).toEqual({ ok: true, value: grant });
   });
 
   it('refuses another secret, a changed claim, a truncated signature and an expired token', () => {
-    const token = issueStreamToken(SECRET, claims);
+    const token = issueStreamToken(SECRET, grant);
     const [version, body, signature] = token.split('.') as [string, string, string];
-    const otherBody = Buffer.from(JSON.stringify({ ...claims, callSid: `CA${'b'.repeat(32)}` })).toString(
+    const otherBody = Buffer.from(JSON.stringify({ ...grant, callSid: `CA${'b'.repeat(32)}` })).toString(
       'base64url',
     );
 
@@ -36,16 +36,16 @@ describe('stream token', () => {
       ok: false,
       error: 'bad_signature',
     });
-    expect(verifyStreamToken(SECRET, token, claims.expiresAt)).toEqual({ ok: false, error: 'expired' });
+    expect(verifyStreamToken(SECRET, token, grant.expiresAt)).toEqual({ ok: false, error: 'expired' });
   });
 
   it('refuses malformed and missing tokens without throwing', () => {
-    const forgedPayload = Buffer.from('{"not":"claims"}').toString('base64url');
-    const badClaims = issueStreamToken(SECRET, { ...claims, claimId: 'has a space' });
+    const forgedPayload = Buffer.from('{"not":"grant"}').toString('base64url');
+    const badGrant = issueStreamToken(SECRET, { ...grant, claimId: 'has a space' });
     for (const token of ['', 'v1', 'v2.a.b', 'v1.a.b.c', `v1.${forgedPayload}`, 'x'.repeat(5_000)]) {
       expect(verifyStreamToken(SECRET, token, NOW).ok).toBe(false);
     }
     expect(verifyStreamToken(SECRET, undefined, NOW)).toEqual({ ok: false, error: 'missing' });
-    expect(verifyStreamToken(SECRET, badClaims, NOW)).toEqual({ ok: false, error: 'malformed' });
+    expect(verifyStreamToken(SECRET, badGrant, NOW)).toEqual({ ok: false, error: 'malformed' });
   });
 });

@@ -8,7 +8,7 @@ const TOKEN_VERSION = 'v1';
 /** Longest token accepted before any decoding (a real one is ~250 characters). */
 const MAX_TOKEN_CHARS = 1_024;
 
-const claimsSchema = z.object({
+const grantSchema = z.object({
   callSid: callSidSchema,
   claimId: claimIdSchema,
   bridgeId: z.string().min(1).max(100),
@@ -17,11 +17,11 @@ const claimsSchema = z.object({
 });
 
 /**
- * What a stream token proves: this gateway answered the webhook of `callSid` and the bridge
+ * What a stream token grants (not to be confused with a bridge's claim, which it names): this gateway answered the webhook of `callSid` and the bridge
  * `bridgeId` holds claim `claimId` for it. The stream needs nothing else to relay, so it may
  * land on any gateway instance that shares the secret.
  */
-export type StreamTokenClaims = z.infer<typeof claimsSchema>;
+export type StreamGrant = z.infer<typeof grantSchema>;
 
 /** Why a token was refused: each is a policy violation (close 1008). */
 export type StreamTokenProblem = 'missing' | 'malformed' | 'bad_signature' | 'expired';
@@ -30,9 +30,9 @@ function sign(secret: string, body: string): Buffer {
   return createHmac('sha256', secret).update(`${TOKEN_VERSION}.${body}`).digest();
 }
 
-/** `v1.<base64url claims>.<base64url HMAC-SHA256>`: short-lived and bound to one call and claim. */
-export function issueStreamToken(secret: string, claims: StreamTokenClaims): string {
-  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+/** `v1.<base64url grant>.<base64url HMAC-SHA256>`: short-lived and bound to one call and claim. */
+export function issueStreamToken(secret: string, grant: StreamGrant): string {
+  const body = Buffer.from(JSON.stringify(grant)).toString('base64url');
   return `${TOKEN_VERSION}.${body}.${sign(secret, body).toString('base64url')}`;
 }
 
@@ -41,7 +41,7 @@ export function verifyStreamToken(
   secret: string,
   token: string | undefined,
   nowMs: number,
-): Result<StreamTokenClaims, StreamTokenProblem> {
+): Result<StreamGrant, StreamTokenProblem> {
   if (!token) return err('missing');
   if (token.length > MAX_TOKEN_CHARS) return err('malformed');
   const [version, body, signature, ...rest] = token.split('.');
@@ -60,8 +60,8 @@ export function verifyStreamToken(
   } catch {
     return err('malformed');
   }
-  const claims = claimsSchema.safeParse(decoded);
-  if (!claims.success) return err('malformed');
-  if (claims.data.expiresAt <= nowMs) return err('expired');
-  return ok(claims.data);
+  const grant = grantSchema.safeParse(decoded);
+  if (!grant.success) return err('malformed');
+  if (grant.data.expiresAt <= nowMs) return err('expired');
+  return ok(grant.data);
 }
