@@ -14,6 +14,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /repo
 COPY --from=build /repo /repo
+# The outbox journal's volume mount point, owned by the user the services run as.
+RUN mkdir -p /var/lib/voice/outbox && chown node:node /var/lib/voice/outbox
 USER node
 # APP is one of: gateway, media-bridge, tool-runner, escalation, recorder, order-status-worker, migrate
 ENV APP=gateway
