@@ -3,6 +3,7 @@ import { useTestInfra } from '@voice/testkit/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeHarness, startBridgeHarness, TEST_GREETING } from './support/bridge-harness.js';
 import { FakeGatewayCall } from './support/fake-gateway.js';
+import type { TakenCommand } from './support/ingress.js';
 
 const infra = useTestInfra({ migrationsFolder });
 const AGENT = 'flow-agent';
@@ -20,6 +21,34 @@ async function placeCall(agentId = AGENT): Promise<FakeGatewayCall> {
   const call = await FakeGatewayCall.claim(harness.nc, { agentId });
   calls.push(call);
   return call;
+}
+
+/** A call where the caller says goodbye and the agent ends the call (end_call) after a goodbye. */
+async function callerSaysBye(prepare?: (call: FakeGatewayCall) => void): Promise<FakeGatewayCall> {
+  harness.fake.setScript({
+    callerTranscripts: ['That is all, bye'],
+    rules: [
+      {
+        when: { callerSaid: /bye/ },
+        reply: { calls: [{ name: 'end_call', arguments: { reason: 'caller done' } }] },
+      },
+      {
+        when: { functionOutput: { name: 'end_call' } },
+        reply: { say: 'Thank you for calling, have a lovely day. Goodbye!' },
+      },
+    ],
+  });
+  const call = await placeCall();
+  prepare?.(call);
+  call.start();
+  await call.waitFor(() => call.heardMs >= TEST_GREETING.length * MS_PER_CHAR);
+  call.say(500);
+  return call;
+}
+
+/** The call-control commands the ingress took for this call. */
+function commandsFor(call: FakeGatewayCall): TakenCommand[] {
+  return harness.ingress.commandsFor(call.claim.callSid);
 }
 
 beforeAll(async () => {
@@ -166,36 +195,48 @@ describe('a call through the bridge', () => {
   });
 
   it('hangs up after end_call only once the goodbye has been played', async () => {
-    harness.fake.setScript({
-      callerTranscripts: ['That is all, bye'],
-      rules: [
-        {
-          when: { callerSaid: /bye/ },
-          reply: { calls: [{ name: 'end_call', arguments: { reason: 'caller done' } }] },
-        },
-        {
-          when: { functionOutput: { name: 'end_call' } },
-          reply: { say: 'Thank you for calling, have a lovely day. Goodbye!' },
-        },
-      ],
-    });
-    const call = await placeCall();
-    call.start();
-    await call.waitFor(() => call.heardMs >= TEST_GREETING.length * MS_PER_CHAR);
-    call.say(500);
-    const hangup = await call.waitFor(() => call.controls('hangup')[0], 20_000, 'a hang-up');
-    expect(hangup.control).toEqual({ type: 'hangup', reason: 'agent_ended' });
+    const call = await callerSaysBye();
+    const hangup = await call.waitFor(() => commandsFor(call)[0], 20_000, 'a hang-up');
+    expect(hangup.command).toEqual({ type: 'hang_up', reason: 'agent_ended' });
     const goodbyeMs = 'Thank you for calling, have a lovely day. Goodbye!'.length * MS_PER_CHAR;
     const lastAudio = call.received.filter((r) => r.kind === 'audio').at(-1)!;
     expect(call.receivedAudioMs).toBe(TEST_GREETING.length * MS_PER_CHAR + goodbyeMs);
     // Everything received had been played when the hang-up came, and the goodbye takes real time to play.
     expect(call.heardMs).toBe(call.receivedAudioMs);
     expect(hangup.at - lastAudio.at).toBeGreaterThan(goodbyeMs / 2);
+    expect(call.controls('release')).toEqual([]);
     const output = harness.fake.sessions
       .at(-1)!
       .eventsOf('conversation.item.create')
       .find((e) => e.item.type === 'function_call_output');
     expect(JSON.parse(String(output?.item.output))).toMatchObject({ ok: true });
+  });
+
+  it('asks the ingress again while it cannot take the hang-up', async () => {
+    harness.ingress.failNext(2);
+    const call = await callerSaysBye();
+    const hangup = await call.waitFor(() => commandsFor(call)[0], 20_000, 'a hang-up');
+    expect(hangup.command).toEqual({ type: 'hang_up', reason: 'agent_ended' });
+    expect(harness.ingress.refusalsFor(call.claim.callSid).map((e) => e.code)).toEqual([
+      'unavailable',
+      'unavailable',
+    ]);
+  });
+
+  it('does not ask again once the call is gone, and ends on its stop', async () => {
+    await expect.poll(() => harness.bridge.activeSessions, { timeout: 5_000 }).toBe(0);
+    const call = await callerSaysBye((placed) => harness.ingress.endCall(placed.claim.callSid));
+    const refused = await call.waitFor(
+      () => harness.ingress.refusalsFor(call.claim.callSid)[0],
+      20_000,
+      'a refused hang-up',
+    );
+    expect(refused.code).toBe('call_gone');
+    expect(harness.bridge.activeSessions).toBe(1);
+    call.stop('call_ended');
+    await expect.poll(() => harness.bridge.activeSessions, { timeout: 5_000 }).toBe(0);
+    expect(harness.ingress.refusalsFor(call.claim.callSid)).toHaveLength(1);
+    expect(commandsFor(call)).toEqual([]);
   });
 
   it('declines claims when full or for an unknown agent, and frees a slot when the stream never starts', async () => {

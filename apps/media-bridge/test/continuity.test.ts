@@ -93,7 +93,7 @@ describe('when the model socket drops', () => {
       true,
     );
     expect(call.controls('release')).toEqual([]);
-    expect(call.controls('hangup')).toEqual([]);
+    expect(harness.ingress.commandsFor(call.claim.callSid)).toEqual([]);
     call.stop('caller_hangup');
   });
 

@@ -5,13 +5,14 @@ import { type CallMediaChannel, openCallMediaChannel } from '../media/call-media
 import type { ReplaceReason } from '../model/model-link.js';
 import { greetingResponse, purposeResponse } from '../model/session-config.js';
 import { SessionConfigRejected, type SessionRefusal } from '../model/session-handshake.js';
+import { askToHangUp } from './ask-hang-up.js';
 import type { CallState } from './call-state.js';
 import { type CallParts, wireCall } from './call-wiring.js';
 import { endReasonForStop, type SessionEndReason, type SessionFailure } from './end-reasons.js';
 import { planResume, restoreHistory } from './resume.js';
 import type { CallSessionDeps } from './session-deps.js';
 
-/** After asking the gateway to hang up, end the session even if its `stop` never comes. */
+/** After asking the ingress to hang up, end the session even if its `stop` never comes. */
 const HANGUP_CONFIRM_MS = 10_000;
 /** Longest wait, when handing a call over, for this session's events to be stored (ms). */
 const HAND_OVER_FLUSH_MS = 1_000;
@@ -222,11 +223,13 @@ export class CallSession {
     this.greetWhenReady();
   }
 
-  /** Asks the gateway to hang up; the session ends on its `stop`, or after `HANGUP_CONFIRM_MS`. */
+  /** Asks the ingress to hang up; the session ends on its `stop`, or after `HANGUP_CONFIRM_MS`. */
   private hangUp(reason: 'agent_ended' | 'call_limit'): void {
     if (this.state.ended) return;
-    this.log.info({ reason }, 'asking the gateway to hang up');
-    this.media?.sendControl({ type: 'hangup', reason });
+    this.log.info({ reason }, 'asking the ingress to hang up');
+    const { nc } = this.deps;
+    const over = () => this.state.ended;
+    void askToHangUp({ nc, callSid: this.callSid, reason, windowMs: HANGUP_CONFIRM_MS, log: this.log, over });
     this.schedule(HANGUP_CONFIRM_MS, () => this.end('hangup_unconfirmed'));
   }
 

@@ -13,6 +13,7 @@ import { FakeRealtimeServer, type FakeRealtimeServerOptions } from '@voice/testk
 import { createMediaBridge, type MediaBridge, type MediaBridgeSettings } from '../../src/bridge.js';
 import { type BridgeMetrics, createBridgeMetrics } from '../../src/metrics.js';
 import { createSdkTransportFactory } from '../../src/model/sdk-transport.js';
+import { FakeIngress } from './ingress.js';
 
 export const TEST_GREETING = 'Hello, this is the test clinic. How can I help?';
 
@@ -36,6 +37,8 @@ export interface HarnessOptions {
 export interface BridgeHarness {
   nc: NatsConnection;
   fake: FakeRealtimeServer;
+  /** Answers the bridge's call-control commands (its hang-ups), as the gateway does. */
+  ingress: FakeIngress;
   bridge: MediaBridge;
   metrics: BridgeMetrics;
   database: DatabaseHandle;
@@ -83,6 +86,9 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
   }
   const nc = await connect({ servers: options.natsUrl, name: 'media-bridge-test' });
   await ensureStreams(await jetstreamManager(nc));
+  const ingressNc = await connect({ servers: options.natsUrl, name: 'fake-ingress' });
+  const ingress = new FakeIngress();
+  await ingress.start(ingressNc);
   const logger = createLogger({
     service: 'media-bridge-test',
     level: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -127,6 +133,7 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
   return {
     nc,
     fake,
+    ingress,
     bridge,
     metrics,
     database,
@@ -143,6 +150,7 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
       rmSync(outboxRoot, { recursive: true, force: true });
       subscription.unsubscribe();
       await nc.drain();
+      await ingressNc.drain();
       await fake.stop();
       await database.close();
     },
