@@ -44,7 +44,7 @@ describe('ending and moving calls on real NATS and Postgres', () => {
 
   it("hangs up through the Twilio REST API when the bridge asks, and records the agent's reason", async () => {
     const { call, claim } = await connectedCall();
-    claim.sendControl({ type: 'hangup', reason: 'agent_ended' });
+    await expect(claim.hangUp('agent_ended')).resolves.toEqual({ ok: true });
 
     const update = await h.gateway.rest.waitForUpdate((u) => u.callSid === call.callSid);
     expect(update).toMatchObject({ status: 'completed', accountSid: TEST_ACCOUNT_SID });
@@ -99,7 +99,7 @@ describe('ending and moving calls on real NATS and Postgres', () => {
   it('falls back to closing the stream when the REST hang-up fails', async () => {
     const { call, claim } = await connectedCall();
     h.gateway.rest.failNext(1, 400, 20_001);
-    claim.sendControl({ type: 'hangup', reason: 'session_failed' });
+    await expect(claim.hangUp('session_failed')).resolves.toEqual({ ok: true });
     await expect(call.ended).resolves.toMatchObject({ reason: 'twiml_hangup' });
     expect(await claim.waitForControl('stop')).toEqual({ type: 'stop', reason: 'call_ended' });
     await expect.poll(async () => (await callRow(call.callSid))?.endReason).toBe('session_failed');

@@ -5,7 +5,6 @@ import { gatewayEvents } from '../calls/call-events.js';
 import type { BridgeStopReason, LiveCall } from '../calls/live-calls.js';
 import type { BridgeLink } from '../claims/media-bus.js';
 import type { GatewayContext } from '../context.js';
-import { hangUpCall } from '../control/hang-up.js';
 import type { DropReason } from './frame-guard.js';
 import type { MarkLedger } from './mark-ledger.js';
 import { TwilioFrames } from './twilio-frames.js';
@@ -142,16 +141,13 @@ class BridgeRelay implements Relay {
   }
 
   private onBridgeControl(control: MediaOutControl): void {
-    const { ctx, live, log } = this.options;
+    const { ctx, log } = this.options;
     switch (control.type) {
       case 'mark':
         this.toTwilioMark(control.name);
         return;
       case 'clear':
         if (this.sender.send(this.frames.clear)) ctx.metrics.frames.inc({ direction: 'out', kind: 'clear' });
-        return;
-      case 'hangup':
-        void hangUpCall(ctx, live, control.reason);
         return;
       case 'heartbeat':
         this.heartbeatAt = ctx.now();

@@ -1,6 +1,8 @@
 import {
   type CallClaimReply,
   type CallClaimRequest,
+  type CallControlReply,
+  type CallHangUpReason,
   callClaimReplySchema,
   callClaimRequestSchema,
   decodeJson,
@@ -14,7 +16,7 @@ import {
   queueGroups,
   subjects,
 } from '@voice/shared/contracts';
-import type { NatsConnection } from '@voice/shared/nats';
+import { type NatsConnection, requestCallControl } from '@voice/shared/nats';
 import { Changes } from './changes.js';
 
 /** What reached the bridge on a claim's `in.>` subjects, in arrival order. */
@@ -47,6 +49,11 @@ export class FakeClaim extends Changes {
 
   sendControl(control: MediaOutControl): void {
     this.nc.publish(this.subjects.outControl, encodeJson(mediaOutControlSchema, control));
+  }
+
+  /** Asks the call's ingress to hang up, as a real bridge does: through the call-control port. */
+  hangUp(reason: CallHangUpReason): Promise<CallControlReply> {
+    return requestCallControl(this.nc, this.request.callSid, { type: 'hang_up', reason }, 10_000);
   }
 
   waitForControl<T extends MediaInControl['type']>(type: T): Promise<Extract<MediaInControl, { type: T }>> {

@@ -44,7 +44,8 @@ describe('payload contracts', () => {
     ).toBe(true);
     expect(callClaimReplySchema.safeParse({ accepted: true, bridgeId: 'b1' }).success).toBe(false);
     expect(mediaOutControlSchema.safeParse({ type: 'clear' }).success).toBe(true);
-    expect(mediaOutControlSchema.safeParse({ type: 'hangup', reason: 'because' }).success).toBe(false);
+    // A bridge ends a call through the call-control port (`hang_up`), never beside the audio.
+    expect(mediaOutControlSchema.safeParse({ type: 'hangup', reason: 'agent_ended' }).success).toBe(false);
   });
 
   it('defaults a tool response to not replayed and requires an error code on failure', () => {

@@ -31,8 +31,6 @@ export const mediaOutControlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mark'), name: z.string().min(1).max(MAX_MARK_NAME_CHARS) }),
   /** Barge-in: Twilio drops the audio it has not played yet. */
   z.object({ type: z.literal('clear') }),
-  /** Hang up the call through the Twilio REST API (after the goodbye has played). */
-  z.object({ type: z.literal('hangup'), reason: z.enum(['agent_ended', 'session_failed', 'call_limit']) }),
   /** The bridge is alive and owns the claim; silence from it means it is gone. */
   z.object({ type: z.literal('heartbeat'), sentAt: z.number() }),
   /** The bridge gives the call back (draining); the gateway claims it again elsewhere. */
