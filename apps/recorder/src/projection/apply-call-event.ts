@@ -8,8 +8,7 @@ import {
   transcriptTurns,
 } from '@voice/shared/db';
 import { sql } from 'drizzle-orm';
-
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+import { lockCall, type Tx } from './lock-call.js';
 
 /** End reasons that say more than Twilio's plain `completed`; they are kept when `completed` arrives later. */
 const SPECIFIC_END_REASONS: ReadonlySet<CallEndReason> = new Set([
@@ -29,6 +28,7 @@ const SPECIFIC_END_REASONS: ReadonlySet<CallEndReason> = new Set([
  */
 export async function applyCallEvent(db: Database, event: CallEvent): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await lockCall(tx, event.callSid);
     const inserted = await tx
       .insert(callEvents)
       .values({

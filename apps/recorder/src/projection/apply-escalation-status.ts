@@ -1,6 +1,7 @@
 import type { EscalationStatus } from '@voice/shared/contracts';
 import { callEvents, calls, type Database } from '@voice/shared/db';
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { lockCall } from './lock-call.js';
 
 /** Statuses that mean the escalation service moved the live call to a human. */
 const TRANSFER_STATUSES: ReadonlySet<EscalationStatus['status']> = new Set(['dialing', 'connected']);
@@ -12,6 +13,7 @@ const TRANSFER_STATUSES: ReadonlySet<EscalationStatus['status']> = new Set(['dia
  */
 export async function applyEscalationStatus(db: Database, status: EscalationStatus): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await lockCall(tx, status.callSid);
     const inserted = await tx
       .insert(callEvents)
       .values({
