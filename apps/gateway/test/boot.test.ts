@@ -5,7 +5,7 @@ import { freePort, startProcess } from '@voice/testkit/process';
 import { placeCall } from '@voice/testkit/twilio';
 import { useTestInfra } from '@voice/testkit/vitest';
 import { describe, expect, it } from 'vitest';
-import { CALLER_MESSAGES } from '../src/webhooks/answer-twiml.js';
+import { CALLER_MESSAGES } from '../src/twiml/answer.js';
 import {
   AGENT_NUMBER,
   CALLER_NUMBER,

@@ -5,7 +5,7 @@ import { FRAME_BYTES, type SimulatedCall } from '@voice/testkit/twilio';
 import { useTestInfra } from '@voice/testkit/vitest';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_MESSAGES } from '../src/webhooks/answer-twiml.js';
+import { CALLER_MESSAGES } from '../src/twiml/answer.js';
 import { readCallEvents } from './support/call-events.js';
 import { CALLER_NUMBER } from './support/config.js';
 import { FakeBridge, type FakeClaim } from './support/fake-bridge.js';

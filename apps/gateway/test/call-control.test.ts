@@ -4,7 +4,7 @@ import { useTestInfra } from '@voice/testkit/vitest';
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { CALLER_MESSAGES } from '../src/webhooks/answer-twiml.js';
+import { CALLER_MESSAGES } from '../src/twiml/answer.js';
 import { readCallEvents } from './support/call-events.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './support/config.js';
 import { useGatewayWithBridge } from './support/gateway-with-bridge.js';

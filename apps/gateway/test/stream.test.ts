@@ -10,7 +10,7 @@ import {
 import { useTestInfra } from '@voice/testkit/vitest';
 import { describe, expect, it } from 'vitest';
 import { issueStreamToken } from '../src/stream/stream-token.js';
-import { CALLER_MESSAGES } from '../src/webhooks/answer-twiml.js';
+import { CALLER_MESSAGES } from '../src/twiml/answer.js';
 import { readCallEvents } from './support/call-events.js';
 import {
   TEST_ACCOUNT_SID,

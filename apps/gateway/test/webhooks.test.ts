@@ -4,7 +4,7 @@ import { connectNats, type NatsConnection } from '@voice/shared/nats';
 import { useTestInfra } from '@voice/testkit/vitest';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_MESSAGES } from '../src/webhooks/answer-twiml.js';
+import { CALLER_MESSAGES } from '../src/twiml/answer.js';
 import { readCallEvents } from './support/call-events.js';
 import { FakeBridge } from './support/fake-bridge.js';
 import { AGENT_ID, counterValue, type RealGateway, startRealGateway } from './support/real-gateway.js';

@@ -2,8 +2,8 @@ import type { CallControlCommand, CallControlReply } from '@voice/shared/contrac
 import { callLogger } from '@voice/shared/logging';
 import { callControlErrorOf } from '@voice/shared/twilio';
 import type { GatewayContext } from '../context.js';
-import { instructionTwiml } from '../transfer/instruction-twiml.js';
 import type { TransferUrls } from '../transfer/urls.js';
+import { instructionTwiml } from '../twiml/instruction.js';
 import { hangUpCommand } from './hang-up.js';
 
 /** Runs one call-control command on a Twilio call; the answer is always a reply, never a throw. */

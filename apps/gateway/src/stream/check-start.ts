@@ -1,7 +1,7 @@
 import type { TwilioStartMessage } from '@voice/shared/contracts';
 import type { StartedCall } from '../calls/started-call.js';
 import type { GatewayContext } from '../context.js';
-import { STREAM_TOKEN_PARAMETER } from '../webhooks/answer-twiml.js';
+import { STREAM_TOKEN_PARAMETER } from '../twiml/answer.js';
 import { type StreamGrant, verifyStreamToken } from './stream-token.js';
 
 /** Why a stream's `start` was refused (the `outcome` label of `gateway_streams_total`). */

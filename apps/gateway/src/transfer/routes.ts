@@ -1,12 +1,13 @@
-import { formParams, sayAndHangUpTwiml } from '@voice/shared/twilio';
+import { formParams } from '@voice/shared/twilio';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GatewayContext } from '../context.js';
+import { sayAndHangUpTwiml } from '../twiml/hang-up.js';
+import { instructionTwiml } from '../twiml/instruction.js';
+import { holdTwiml, whisperTwiml } from '../twiml/transfer.js';
 import { WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
 import { signedByTwilio } from '../webhooks/signed-by-twilio.js';
-import { instructionTwiml } from './instruction-twiml.js';
 import type { TransferOutcomes } from './transfer-outcomes.js';
-import { holdTwiml, whisperTwiml } from './transfer-twiml.js';
 import { TRANSFER_PATHS, type TransferUrls } from './urls.js';
 
 /** What the human and the caller hear when the hand-off owner cannot be asked. */

@@ -1,12 +1,12 @@
 import { type DecidedCallAnswer, mediaSubjects, type TwilioVoiceWebhook } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
-import { sayAndHangUpTwiml } from '@voice/shared/twilio';
 import type { ClaimRef, LiveCall } from '../calls/live-calls.js';
 import { releaseClaim } from '../calls/release-claim.js';
 import type { GatewayContext } from '../context.js';
 import { issueStreamToken } from '../stream/stream-token.js';
+import { CALLER_MESSAGES, connectTwiml } from '../twiml/answer.js';
+import { sayAndHangUpTwiml } from '../twiml/hang-up.js';
 import { ANSWER_WAIT_MS, type AnswerRole, answerOnce, ownerLeaseMs } from './answer-once.js';
-import { CALLER_MESSAGES, connectTwiml } from './answer-twiml.js';
 import { decideAnswer, followerDecision } from './decide-answer.js';
 
 /** How long a hold outlives its stream token: a stream verified just before expiry may still be starting. */

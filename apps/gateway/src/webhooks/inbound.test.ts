@@ -14,7 +14,7 @@ import {
   voiceParams,
 } from '../../test/support/unit-gateway.js';
 import { verifyStreamToken } from '../stream/stream-token.js';
-import { CALLER_MESSAGES } from './answer-twiml.js';
+import { CALLER_MESSAGES } from '../twiml/answer.js';
 
 const INBOUND = '/voice/inbound';
 

@@ -1,12 +1,13 @@
 import { parseContract, twilioVoiceWebhookSchema } from '@voice/shared/contracts';
 import { callLogger } from '@voice/shared/logging';
-import { formParams, sayAndHangUpTwiml } from '@voice/shared/twilio';
+import { formParams } from '@voice/shared/twilio';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context.js';
+import { CALLER_MESSAGES } from '../twiml/answer.js';
+import { sayAndHangUpTwiml } from '../twiml/hang-up.js';
 import { ROUTES, WEBHOOK_BODY_LIMIT_BYTES } from '../urls.js';
 import { answerInboundCall } from './answer-call.js';
 import { AnswerWaitTimeout } from './answer-once.js';
-import { CALLER_MESSAGES } from './answer-twiml.js';
 import { signedByTwilio } from './signed-by-twilio.js';
 
 const TWIML_CONTENT_TYPE = 'text/xml; charset=utf-8';

@@ -20,4 +20,3 @@ export {
   type TwilioSignatureCheck,
   twilioSignature,
 } from './signature.js';
-export { hangUpTwiml, sayAndHangUpTwiml } from './twiml.js';

@@ -1,7 +1,7 @@
 import type { CallInstruction } from '@voice/shared/contracts';
-import { hangUpTwiml, sayAndHangUpTwiml } from '@voice/shared/twilio';
-import { dialHumanTwiml, enqueueTwiml } from './transfer-twiml.js';
-import type { TransferUrls } from './urls.js';
+import type { TransferUrls } from '../transfer/urls.js';
+import { hangUpTwiml, sayAndHangUpTwiml } from './hang-up.js';
+import { dialHumanTwiml, enqueueTwiml } from './transfer.js';
 
 /**
  * The TwiML a call runs for one instruction of the call-control vocabulary. A transfer's and a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { instructionTwiml } from './instruction-twiml.js';
-import { dialHumanTwiml, enqueueTwiml, holdTwiml, whisperTwiml } from './transfer-twiml.js';
-import { transferUrls } from './urls.js';
+import { transferUrls } from '../transfer/urls.js';
+import { instructionTwiml } from './instruction.js';
+import { dialHumanTwiml, enqueueTwiml, holdTwiml, whisperTwiml } from './transfer.js';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 

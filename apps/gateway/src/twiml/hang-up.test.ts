@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hangUpTwiml, sayAndHangUpTwiml } from './twiml.js';
+import { hangUpTwiml, sayAndHangUpTwiml } from './hang-up.js';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const BUSY = 'Sorry, all of our agents are busy right now. Please call again in a few minutes. Goodbye.';

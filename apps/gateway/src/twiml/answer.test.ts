@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { publicUrls } from '../urls.js';
-import { CALLER_MESSAGES, connectTwiml } from './answer-twiml.js';
+import { CALLER_MESSAGES, connectTwiml } from './answer.js';
 
 describe('TwiML and public URLs', () => {
   it('derives the stream URL from the public base: https → wss, http → ws, prefixes kept', () => {

@@ -1,5 +1,5 @@
-// The TwiML documents more than one service answers with. Built with the SDK's VoiceResponse,
-// which escapes the text: a message may carry what a caller or a model said.
+// The TwiML that ends a call, which several of the gateway's answers end with. Built with the
+// SDK's VoiceResponse, which escapes the text: a message may carry what a caller or a model said.
 import twilio from 'twilio';
 
 /** A polite message, then hang up: never silence, never Twilio's own error message. */
