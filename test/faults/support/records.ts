@@ -43,8 +43,8 @@ export async function waitForRecord(
 }
 
 /**
- * The call's record once the recorder has applied `call.ended` (the gateway marks the row
- * ended first, from Twilio's callback; the recorder's projection settles the end reason).
+ * The call's record once the recorder has applied `call.ended` (published by the gateway from
+ * Twilio's callback; the recorder, the row's only writer, settles the end reason).
  */
 export function waitForEndedRecord(recorderUrl: string, callSid: string, timeoutMs?: number) {
   return waitForRecord(
