@@ -1,24 +1,28 @@
 import { WebSocket } from 'ws';
-import { type ApiError, invalidRequest } from './api-error.js';
-import {
-  type ClientEvent,
-  type ClientEventOf,
-  type ClientEventType,
-  clientEventSchema,
-  conversationItemSchema,
-  describeIssue,
-  type FakeSessionConfig,
-  type ReceivedClientEvent,
+import type { ApiError } from './api-error.js';
+import { type ClientEventTarget, handleClientEvent } from './client-event-handler.js';
+import type {
+  ClientEventOf,
+  ClientEventType,
+  FakeSessionConfig,
+  ReceivedClientEvent,
 } from './client-events.js';
-import { Conversation, itemToWire } from './conversation.js';
+import { parseClientMessage } from './client-message.js';
+import { Conversation } from './conversation.js';
 import { newId } from './ids.js';
-import { InputAudio, MIN_COMMIT_MS } from './input-audio.js';
+import { InputAudio } from './input-audio.js';
 import { Responder } from './responder.js';
 import type { ResponseRun } from './response-run.js';
-import { defaultSessionConfig, mergeSessionConfig } from './session-defaults.js';
+import { defaultSessionConfig } from './session-defaults.js';
+import {
+  EXHAUSTED_RATE_LIMITS,
+  expiryMessage,
+  malformedMessages,
+  RATE_LIMIT_ERROR,
+  serverError,
+} from './session-faults.js';
 import type { SentServerEvent, SessionHost } from './session-host.js';
-import { validateSessionUpdate } from './session-validation.js';
-import { decodeCallerAudio, encodeAgentAudio, type WireFormat } from './wire-audio.js';
+import { encodeAgentAudio, type WireFormat } from './wire-audio.js';
 
 const MS_PER_INPUT_AUDIO_TOKEN = 100;
 const AUDIO_IN = 'input_audio_buffer.append';
@@ -43,6 +47,7 @@ export class FakeRealtimeSession {
   private readonly recordAudio: boolean;
   private extraDelayMs = 0;
   private readonly expiry: NodeJS.Timeout;
+  private readonly target: ClientEventTarget;
 
   constructor(
     private readonly socket: WebSocket,
@@ -92,6 +97,18 @@ export class FakeRealtimeSession {
       },
       { minSpeechMs: host.minSpeechMs, transcriptionDelayMs: host.transcriptionDelayMs },
     );
+    this.target = {
+      conversation: this.conversation,
+      input: this.input,
+      responder: this.responder,
+      host,
+      inputFormat: () => this.inputFormat,
+      config: () => this.config,
+      setConfig: (config) => {
+        this.config = config;
+      },
+      send,
+    };
     socket.on('message', (data, isBinary) => this.onMessage(String(data), isBinary));
     socket.on('close', (code, reason) => {
       clearTimeout(this.expiry);
@@ -156,16 +173,7 @@ export class FakeRealtimeSession {
 
   /** Sends an `error` event (defaults: a server error). */
   sendError(error: Partial<ApiError> = {}): void {
-    this.send('error', {
-      error: {
-        type: 'server_error',
-        code: null,
-        message: 'The server had an error.',
-        param: null,
-        event_id: null,
-        ...error,
-      },
-    });
+    this.send('error', { error: serverError(error) });
   }
 
   /** The next response waits this much longer before its first output. */
@@ -176,37 +184,21 @@ export class FakeRealtimeSession {
   /** Sends what a robust client must survive: invalid JSON, a wrong shape, an unknown type. */
   sendMalformed(): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    this.socket.send('{"type":"response.output_audio.delta",');
-    this.socket.send(
-      JSON.stringify({ type: 'response.output_audio.delta', event_id: newId('event'), delta: 42 }),
-    );
-    this.socket.send(JSON.stringify({ type: 'fake.unknown_event', event_id: newId('event') }));
+    for (const message of malformedMessages()) this.socket.send(message);
   }
 
   /** Reports exhausted rate limits, then the error the API sends when a request hits them. */
   rateLimit(): void {
-    this.send('rate_limits.updated', {
-      rate_limits: [
-        { name: 'requests', limit: 1_000, remaining: 0, reset_seconds: 1.5 },
-        { name: 'tokens', limit: 40_000, remaining: 0, reset_seconds: 6 },
-      ],
-    });
-    this.sendError({
-      type: 'rate_limit_error',
-      code: 'rate_limit_exceeded',
-      message: 'Rate limit reached for requests.',
-    });
+    this.send('rate_limits.updated', { rate_limits: EXHAUSTED_RATE_LIMITS });
+    this.sendError(RATE_LIMIT_ERROR);
   }
 
   /**
    * The server's end of a session at its maximum duration: an `error` (`session_expired`),
-   * then a close 1001 with the same words. Shape from real sessions: livekit/agents#2358 and
-   * twilio-samples/speech-assistant-openai-realtime-api-python#10 (the error event),
-   * pollen-robotics/reachy_mini_conversation_app#134 (close 1001 "Your session hit the
-   * maximum duration of 60 minutes."). The GA limit is 60 minutes (PROTOCOLS.md, corrections).
+   * then a close 1001 with the same words (sources beside `expiryMessage`).
    */
   expire(): void {
-    const message = `Your session hit the maximum duration of ${durationWords(this.host.maxSessionMs)}.`;
+    const message = expiryMessage(this.host.maxSessionMs);
     this.sendError({ type: 'invalid_request_error', code: 'session_expired', message });
     this.socket.close(1001, message);
   }
@@ -236,152 +228,20 @@ export class FakeRealtimeSession {
 
   private onMessage(text: string, isBinary: boolean): void {
     const receivedAt = performance.now();
-    if (isBinary) {
-      this.fail(invalidRequest('invalid_message', 'Binary messages are not supported.'));
+    const parsed = parseClientMessage(text, isBinary);
+    if ('error' in parsed) {
+      this.fail(parsed.error);
       return;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      this.fail(invalidRequest('invalid_json', 'The message is not valid JSON.'));
-      return;
-    }
-    const parsed = clientEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      const { type, event_id } = (raw ?? {}) as { type?: unknown; event_id?: unknown };
-      const eventId = typeof event_id === 'string' ? event_id : null;
-      const known = clientEventSchema.options.some((o) => o.shape.type.value === type);
-      const issue = describeIssue(parsed.error);
-      this.fail(
-        known
-          ? invalidRequest('invalid_value', issue.message, issue.param, eventId)
-          : invalidRequest(
-              'invalid_value',
-              `Invalid value: '${String(type)}'. Unknown event type.`,
-              'type',
-              eventId,
-            ),
-      );
-      return;
-    }
-    const audio = parsed.data.type === AUDIO_IN;
+    const { event } = parsed;
+    const audio = event.type === AUDIO_IN;
     if (this.recordAudio || !audio) {
-      this.received.push({
-        at: receivedAt,
-        event: parsed.data,
-        ...(audio ? { format: this.inputFormat } : {}),
-      });
+      this.received.push({ at: receivedAt, event, ...(audio ? { format: this.inputFormat } : {}) });
     }
-    this.host.hooks.onClientEvent?.(this, parsed.data, receivedAt);
-    const error = this.handle(parsed.data);
-    if (error) this.fail({ ...error, event_id: parsed.data.event_id ?? null });
+    this.host.hooks.onClientEvent?.(this, event, receivedAt);
+    const error = handleClientEvent(this.target, event);
+    if (error) this.fail({ ...error, event_id: event.event_id ?? null });
     this.host.notify();
-  }
-
-  /** Applies one client event; returns the API error it causes, if any. */
-  private handle(event: ClientEvent): ApiError | undefined {
-    switch (event.type) {
-      case 'session.update':
-        return this.updateSession(event.session);
-      case 'input_audio_buffer.append':
-        this.input.append(this.asHeard(event.audio));
-        return undefined;
-      case 'input_audio_buffer.commit':
-        if (this.input.buffered < MIN_COMMIT_MS) {
-          return invalidRequest(
-            'input_audio_buffer_commit_empty',
-            `Error committing input audio buffer: buffer too small. Expected at least ${MIN_COMMIT_MS}ms of audio, but buffer only has ${this.input.buffered}ms of audio.`,
-          );
-        }
-        this.input.commit();
-        return undefined;
-      case 'input_audio_buffer.clear':
-        this.input.clear();
-        return undefined;
-      case 'conversation.item.create':
-        return this.createItem(event.item);
-      case 'conversation.item.truncate': {
-        const result = this.conversation.truncate(event.item_id, event.content_index, event.audio_end_ms);
-        if ('message' in result) return result;
-        this.send('conversation.item.truncated', {
-          item_id: event.item_id,
-          content_index: event.content_index,
-          audio_end_ms: event.audio_end_ms,
-        });
-        return undefined;
-      }
-      case 'conversation.item.delete':
-        if (!this.conversation.delete(event.item_id)) return itemNotFound(event.item_id);
-        this.send('conversation.item.deleted', { item_id: event.item_id });
-        return undefined;
-      case 'conversation.item.retrieve': {
-        const item = this.conversation.get(event.item_id);
-        if (!item) return itemNotFound(event.item_id);
-        this.send('conversation.item.retrieved', { item: itemToWire(item) });
-        return undefined;
-      }
-      case 'response.create': {
-        const rejection = this.host.takeResponseRejection();
-        if (rejection) return rejection;
-        const active = this.responder.active;
-        if (active) {
-          return invalidRequest(
-            'conversation_already_has_active_response',
-            `Conversation already has an active response in progress: ${active.id}. Wait until the response is finished before creating a new one.`,
-          );
-        }
-        this.responder.respondTo(event.response);
-        return undefined;
-      }
-      case 'response.cancel': {
-        const active = this.responder.active;
-        if (!active || (event.response_id !== undefined && event.response_id !== active.id)) {
-          return invalidRequest(
-            'response_cancel_not_active',
-            'Cancellation failed: no active response found',
-          );
-        }
-        active.cancel('client_cancelled');
-        return undefined;
-      }
-    }
-  }
-
-  /**
-   * A valid update is applied and confirmed with the whole effective session; an invalid one
-   * is answered with `error` only and changes nothing (PROTOCOLS.md, corrections).
-   */
-  private updateSession(session: Record<string, unknown>): ApiError | undefined {
-    const update = validateSessionUpdate(session, this.host.voices);
-    if ('message' in update) return update;
-    this.config = mergeSessionConfig(this.config, update);
-    this.input.configure();
-    this.send('session.updated', { session: this.config });
-    return undefined;
-  }
-
-  /** Caller audio read in the session's input format (base64 again, for the VAD). */
-  private asHeard(audio: string): string {
-    const format = this.inputFormat;
-    if (format === 'audio/pcmu') return audio;
-    return decodeCallerAudio(Buffer.from(audio, 'base64'), format).toString('base64');
-  }
-
-  private createItem(raw: Record<string, unknown>): ApiError | undefined {
-    const parsed = conversationItemSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = describeIssue(parsed.error);
-      return invalidRequest('invalid_value', issue.message, `item.${issue.param}`);
-    }
-    const result = this.conversation.fromClient(parsed.data);
-    if ('message' in result) return result;
-    const previous = this.conversation.items.at(-1)?.id ?? null;
-    this.conversation.add(result);
-    this.responder.noteInput(result);
-    this.send('conversation.item.added', { previous_item_id: previous, item: itemToWire(result) });
-    this.send('conversation.item.done', { item: itemToWire(result) });
-    return undefined;
   }
 
   private inputTokens(): number {
@@ -395,14 +255,4 @@ export class FakeRealtimeSession {
       Math.ceil(this.input.totalMs / MS_PER_INPUT_AUDIO_TOKEN)
     );
   }
-}
-
-/** "60 minutes", or seconds for a limit a test shrank below a minute. */
-function durationWords(ms: number): string {
-  const minutes = ms / 60_000;
-  return Number.isInteger(minutes) ? `${minutes} minutes` : `${Math.round(ms / 1_000)} seconds`;
-}
-
-function itemNotFound(itemId: string): ApiError {
-  return invalidRequest('item_not_found', `Item with item_id '${itemId}' not found.`, 'item_id');
 }
