@@ -3,7 +3,12 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Database } from '@voice/shared/db';
 import { describeError } from '@voice/shared/errors';
 import type { Logger } from '@voice/shared/logging';
-import { type JetStreamOutbox, type NatsConnection, requestCallControl } from '@voice/shared/nats';
+import {
+  type JetStreamOutbox,
+  type NatsConnection,
+  type ReplyServer,
+  requestCallControl,
+} from '@voice/shared/nats';
 import type { Registry, ShutdownStep } from '@voice/shared/telemetry';
 import type { FastifyInstance } from 'fastify';
 import type { EscalationConfig } from './config.js';
@@ -21,7 +26,7 @@ import type { CallControlPort, HandoffContext } from './routing/context.js';
 import { createQueueServer, type QueueServer } from './routing/queue-server.js';
 import { releaseStaleDials } from './routing/stale-dials.js';
 import { createStatusPublisher } from './status/publisher.js';
-import { serveTransferOutcomes, type TransferOutcomeServer } from './transfer/outcome-server.js';
+import { serveTransferOutcomes } from './transfer/outcome-server.js';
 
 /** The settings the app reads (all from `EscalationConfig`). */
 export type EscalationAppConfig = Pick<
@@ -119,7 +124,7 @@ export async function buildEscalationApp(deps: EscalationAppDeps): Promise<Escal
 
   let intake: { stop(): Promise<void> } | undefined;
   let feed: { unsubscribe(): void } | undefined;
-  let outcomes: TransferOutcomeServer | undefined;
+  let outcomes: ReplyServer | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () => releaseStaleDials(ctx, queueServer);
 

@@ -12,7 +12,7 @@ import {
   transferHeldSchema,
 } from '@voice/shared/contracts';
 import { describeError } from '@voice/shared/errors';
-import type { NatsConnection } from '@voice/shared/nats';
+import { type NatsConnection, type ReplyServer, serveReplies } from '@voice/shared/nats';
 import type { HandoffContext } from '../routing/context.js';
 import type { QueueServer } from '../routing/queue-server.js';
 import { findEscalation } from '../store/escalations.js';
@@ -20,13 +20,7 @@ import { dialEnded } from './dial-outcome.js';
 import { humanAnswered } from './human-answered.js';
 import { parseTransferRef } from './ref.js';
 
-/** The subscription answering a transfer's questions; `stop` lets the answers in flight finish. */
-export interface TransferOutcomeServer {
-  stop(): Promise<void>;
-}
-
 type Failed = { ok: false; error: CallControlError };
-type Answer = (data: Uint8Array) => Promise<Uint8Array>;
 
 /**
  * Answers the ingress' questions about transfers (`transfers.answered|dial_ended|held`) in one
@@ -39,33 +33,30 @@ export function serveTransferOutcomes(
   nc: NatsConnection,
   ctx: HandoffContext,
   queueServer: QueueServer,
-): TransferOutcomeServer {
-  const log = ctx.logger.child({ component: 'transfer-outcomes' });
-  const answers: Record<string, Answer> = {
-    [subjects.transferOutcome('answered')]: (data) => answerAnswered(ctx, data),
-    [subjects.transferOutcome('dial_ended')]: (data) => answerDialEnded(ctx, queueServer, data),
-    [subjects.transferOutcome('held')]: (data) => answerHeld(ctx, queueServer, data),
-  };
-  const inFlight = new Set<Promise<void>>();
-  const subscriptions = Object.entries(answers).map(([subject, answer]) =>
-    nc.subscribe(subject, {
-      queue: queueGroups.transferOutcomes,
-      callback: (error, msg) => {
-        if (error) return log.error({ err: error, subject }, 'transfer outcome subscription failed');
-        const work = answer(msg.data).then(
-          (reply) => void msg.respond(reply),
-          (failure: unknown) =>
-            log.error({ err: describeError(failure), subject }, 'transfer outcome crashed'),
-        );
-        inFlight.add(work);
-        void work.finally(() => inFlight.delete(work));
+): ReplyServer {
+  const logger = ctx.logger.child({ component: 'transfer-outcomes' });
+  const serve = (
+    event: 'answered' | 'dial_ended' | 'held',
+    answer: (data: Uint8Array) => Promise<Uint8Array>,
+  ) =>
+    serveReplies(
+      nc,
+      {
+        subject: subjects.transferOutcome(event),
+        queue: queueGroups.transferOutcomes,
+        what: `transfer ${event}`,
+        logger,
       },
-    }),
-  );
+      (_subject, data) => answer(data),
+    );
+  const servers = [
+    serve('answered', (data) => answerAnswered(ctx, data)),
+    serve('dial_ended', (data) => answerDialEnded(ctx, queueServer, data)),
+    serve('held', (data) => answerHeld(ctx, queueServer, data)),
+  ];
   return {
     async stop() {
-      await Promise.all(subscriptions.map((subscription) => subscription.drain()));
-      await Promise.all(inFlight);
+      await Promise.all(servers.map((server) => server.stop()));
     },
   };
 }

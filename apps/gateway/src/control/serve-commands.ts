@@ -9,49 +9,25 @@ import {
   subjects,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
-import type { NatsConnection } from '@voice/shared/nats';
+import { type NatsConnection, type ReplyServer, serveReplies } from '@voice/shared/nats';
 import type { CallCommandRunner } from './call-commands.js';
-
-/** The subscription answering call-control commands; `stop` lets the ones in flight finish. */
-export interface CallCommandServer {
-  stop(): Promise<void>;
-}
 
 /**
  * Answers `calls.control.<callSid>` in the `call-control` queue group: any gateway reaches any
  * Twilio call over REST, so one instance takes each command. A malformed command is answered
  * `invalid`; every other one with what running it gave.
  */
-export function serveCallCommands(
-  nc: NatsConnection,
-  run: CallCommandRunner,
-  logger: Logger,
-): CallCommandServer {
-  const log = logger.child({ component: 'call-control' });
-  const inFlight = new Set<Promise<void>>();
-  const subscription = nc.subscribe(subjects.callControlAll, {
-    queue: queueGroups.callControl,
-    callback: (error, msg) => {
-      if (error) {
-        log.error({ err: error }, 'call-control subscription failed');
-        return;
-      }
-      const work = answer(msg.subject, msg.data, run).then(
-        (reply) => {
-          msg.respond(encodeJson(callControlReplySchema, reply));
-        },
-        (failure: unknown) => log.error({ err: failure }, 'call-control command crashed'),
-      );
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
+export function serveCallCommands(nc: NatsConnection, run: CallCommandRunner, logger: Logger): ReplyServer {
+  return serveReplies(
+    nc,
+    {
+      subject: subjects.callControlAll,
+      queue: queueGroups.callControl,
+      what: 'call-control command',
+      logger: logger.child({ component: 'call-control' }),
     },
-  });
-  return {
-    async stop() {
-      await subscription.drain();
-      await Promise.all(inFlight);
-    },
-  };
+    async (subject, data) => encodeJson(callControlReplySchema, await answer(subject, data, run)),
+  );
 }
 
 async function answer(subject: string, data: Uint8Array, run: CallCommandRunner): Promise<CallControlReply> {

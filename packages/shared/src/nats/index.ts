@@ -19,6 +19,7 @@ export {
   openKvBucket,
 } from './kv.js';
 export { JetStreamOutbox, type OutboxOptions, type OutboxOutcome, publishContract } from './outbox/index.js';
+export { type ReplyServer, type ReplyServerOptions, serveReplies } from './reply-server.js';
 export {
   CONSUMERS,
   type ConsumerDefinition,
