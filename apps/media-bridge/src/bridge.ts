@@ -2,7 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Database } from '@voice/shared/db';
 import { callLogger, type Logger } from '@voice/shared/logging';
-import type { JetStreamOutbox } from '@voice/shared/nats';
+import { createTurnPublisher, type JetStreamOutbox } from '@voice/shared/nats';
 import { askTool, type DiscoveredTool, discoverTools } from '@voice/tool-kit';
 import { createAgentProfileStore } from './claims/agent-profiles.js';
 import { type ClaimResponder, startClaimResponder } from './claims/claim-responder.js';
@@ -60,6 +60,7 @@ export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
     deps.discover ?? (() => discoverTools(deps.nc, { maxWaitMs: deps.settings.toolDiscoveryMaxWaitMs })),
   );
   const history = deps.history ?? createJetStreamHistory(jetstream(deps.nc), deps.logger);
+  const publisher = createTurnPublisher(deps.nc, deps.logger.child({ component: 'media-publisher' }));
   let responder: ClaimResponder | undefined;
 
   return {
@@ -78,6 +79,7 @@ export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
             profile,
             bridgeId: deps.bridgeId,
             nc: deps.nc,
+            publisher,
             outbox: deps.outbox,
             logger: callLogger(deps.logger, claim.callSid, {
               claimId: claim.claimId,

@@ -13,24 +13,23 @@ import {
   subjects,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
-import type { NatsConnection } from '@voice/shared/nats';
+import { createTurnPublisher, type NatsConnection } from '@voice/shared/nats';
 import type { BridgeHandlers, BridgeLink, ClaimAnswer, MediaBus, ProbeResult } from './media-bus.js';
 
 /**
  * `MediaBus` on one NATS connection: core NATS, because a late frame is a lost frame. The
  * request goes to `calls.claim`, where the bridges listen in the `media-bridge` queue group.
- * Publishing only fails once the connection is closed (shutdown); that is logged, never thrown
- * into the socket listener that called it.
+ * Media is published once per turn of the event loop (`createTurnPublisher`). Publishing only
+ * fails once the connection is closed (shutdown); that is logged, never thrown into the socket
+ * listener that called it.
  */
 export function createNatsMediaBus(nc: NatsConnection, logger: Logger): MediaBus {
+  // Every call's frames and controls through one queue: a turn's worth leaves in one write.
+  const publisher = createTurnPublisher(nc, logger);
   const publish = (subject: string, data: Uint8Array | string): boolean => {
-    try {
-      nc.publish(subject, data);
-      return true;
-    } catch (error) {
-      logger.warn({ err: error, subject }, 'media publish failed');
-      return false;
-    }
+    if (publisher.publish(subject, data)) return true;
+    logger.warn({ subject }, 'media publish on a closed connection');
+    return false;
   };
   const publishControl = (subject: string, control: MediaInControl) =>
     publish(subject, encodeMediaInControl(control));

@@ -8,6 +8,7 @@ import {
   type MediaSubjects,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
+import type { TurnPublisher } from '@voice/shared/nats';
 
 export interface CallMediaHandlers {
   /**
@@ -35,9 +36,12 @@ export interface CallMediaChannel {
  * to be base64 (it goes into the JSON of the model's `input_audio_buffer.append` as it is);
  * control messages are parsed, and a bad message is logged and dropped. A control sent as a
  * request (the gateway's probe of a silent bridge) is answered at once: the bridge holds the claim.
+ * Outbound messages go through the bridge's one `TurnPublisher`, so a turn's worth of every
+ * call's audio leaves in one write.
  */
 export function openCallMediaChannel(
   nc: NatsConnection,
+  publisher: TurnPublisher,
   subjects: MediaSubjects,
   handlers: CallMediaHandlers,
   logger: Logger,
@@ -69,8 +73,8 @@ export function openCallMediaChannel(
     },
   });
   return {
-    sendAudio: (payload) => nc.publish(subjects.outAudio, payload),
-    sendControl: (control) => nc.publish(subjects.outControl, encodeMediaOutControl(control)),
+    sendAudio: (payload) => publisher.publish(subjects.outAudio, payload),
+    sendControl: (control) => publisher.publish(subjects.outControl, encodeMediaOutControl(control)),
     close: () => subscription.unsubscribe(),
   };
 }

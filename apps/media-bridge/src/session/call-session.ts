@@ -53,6 +53,7 @@ export class CallSession {
     if (this.media || this.state.ended) return;
     this.media = openCallMediaChannel(
       this.deps.nc,
+      this.deps.publisher,
       mediaSubjects(this.callSid, this.claimId),
       {
         onAudio: (payload) => this.parts.link.appendAudio(payload),

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { CallClaimRequest } from '@voice/shared/contracts';
 import type { AgentProfile } from '@voice/shared/db';
 import type { Logger } from '@voice/shared/logging';
-import type { JetStreamOutbox } from '@voice/shared/nats';
+import type { JetStreamOutbox, TurnPublisher } from '@voice/shared/nats';
 import type { CallHistorySource } from '../history/call-history.js';
 import type { BridgeMetrics } from '../metrics.js';
 import type { RealtimeTransportFactory } from '../model/transport.js';
@@ -25,6 +25,8 @@ export interface CallSessionDeps {
   profile: AgentProfile;
   bridgeId: string;
   nc: NatsConnection;
+  /** The bridge's one media publisher: every call's audio and controls leave together per turn. */
+  publisher: TurnPublisher;
   outbox: JetStreamOutbox;
   /** Already bound to the call (call SID on every line). */
   logger: Logger;

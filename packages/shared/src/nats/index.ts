@@ -28,3 +28,4 @@ export {
   ensureStreams,
   STREAMS,
 } from './streams.js';
+export { createTurnPublisher, type TurnPublisher } from './turn-publisher.js';
