@@ -19,6 +19,7 @@ import { startHarness } from './harness.js';
 import { machineBusyPercent } from './measure/machine-quiet.js';
 import { ToolProber } from './measure/tool-prober.js';
 import { profileMediaPath } from './profile/profile-run.js';
+import { mediaPathByLevel, mediaPathLines } from './report/media-path-summary.js';
 import { profileTable } from './report/profile-table.js';
 import { progressLine } from './report/progress.js';
 import {
@@ -35,6 +36,7 @@ import { type BenchContext, StreamKeys } from './run/level-runner.js';
 import { seedAndReadGreeting } from './seed.js';
 import { startSystems } from './systems/start-systems.js';
 import type { SystemUnderTest } from './systems/system-under-test.js';
+import { SMOOTH, type TrafficShape } from './traffic/shape.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Tool requests per second on NATS during each window of the real system. */
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
           startedAt,
           durationSeconds: elapsedSeconds(),
           machine,
-          plan: planInfo(options.plan, [options.profileCalls], 0),
+          plan: planInfo(options.plan, [options.profileCalls], [SMOOTH], 0),
           levels: [result],
           capacities: [],
           profiles,
@@ -138,12 +140,14 @@ async function main(): Promise<void> {
       `  levels ${options.levels.join(', ')} calls; ${options.plan.holdMs / MS_PER_SECOND} s measured per level; ` +
         `time budget ${options.budgetMs / MS_PER_SECOND} s`,
     );
+    for (const shape of options.traffic) say(`  traffic ${shapeLabel(shape)}`);
     say();
     const { results, capacities } = await climb(
       ctx,
       systems,
       {
         levels: options.levels,
+        traffic: options.traffic,
         refineSteps: options.refineSteps,
         warmUpCalls: options.warmUpCalls,
         deadlineMs: startedMs + options.budgetMs,
@@ -152,14 +156,21 @@ async function main(): Promise<void> {
     );
     say();
     const levels = [...new Set(results.map((r) => r.calls))].sort((a, b) => a - b);
-    for (const calls of levels) {
-      const ours = results.find((r) => r.calls === calls && r.system === 'ours');
-      const base = results.find((r) => r.calls === calls && r.system === 'baseline');
-      say(levelTable(calls, ours, base));
-      say();
+    for (const shape of options.traffic) {
+      for (const calls of levels) {
+        const of = (system: string) =>
+          results.find((r) => r.calls === calls && r.system === system && r.traffic === shape.name);
+        const ours = of('ours');
+        const base = of('baseline');
+        if (!ours && !base) continue;
+        say(levelTable(calls, ours, base));
+        say();
+      }
     }
     say(capacityLines(capacities));
-    say(mediaPathCpuLine(mediaPathCpu(results, capacities)));
+    say();
+    say(mediaPathLines(mediaPathByLevel(results)));
+    for (const marginal of mediaPathCpu(results, capacities)) say(mediaPathCpuLine(marginal));
     const path = resultsPath();
     writeResults(
       path,
@@ -167,7 +178,7 @@ async function main(): Promise<void> {
         startedAt,
         durationSeconds: elapsedSeconds(),
         machine,
-        plan: planInfo(options.plan, options.levels, options.refineSteps),
+        plan: planInfo(options.plan, options.levels, options.traffic, options.refineSteps),
         levels: results,
         capacities,
       }),
@@ -177,6 +188,13 @@ async function main(): Promise<void> {
   } finally {
     for (const step of cleanup) await step().catch((error: unknown) => console.error('cleanup:', error));
   }
+}
+
+function shapeLabel(shape: TrafficShape): string {
+  return shape.phases === null
+    ? `${shape.name}: each call's frames at its own instant, the model at real-time pace`
+    : `${shape.name}: callers' frames in ${shape.phases} phases per 20 ms with up to ${shape.jitterMs} ms of jitter, ` +
+        `the model at ${shape.modelSpeed}× real time`;
 }
 
 main().then(

@@ -12,15 +12,15 @@ const RUN_TIMEOUT_MS = 150_000;
 
 /**
  * A tiny run of the real harness (built `dist/main.js`), so it cannot rot: 2 calls, a 3 s
- * window, both systems. It asserts that the numbers are there and make sense, never how good
- * they are: this machine may be busy with other suites.
+ * window, both systems, both traffic shapes. It asserts that the numbers are there and make
+ * sense, never how good they are: this machine may be busy with other suites.
  */
 describe('npm run bench (smoke)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it(
-    'measures both systems at one level and writes the results file',
+    'measures both systems under both traffic shapes at one level and writes the results file',
     async () => {
       const out = join(directory, 'results.json');
       const postgres = providedPostgresServer();
@@ -38,10 +38,21 @@ describe('npm run bench (smoke)', () => {
       });
       const exit = await run.exited;
       expect(exit.code, run.outputTail(60)).toBe(0);
-      expect(run.lines.some((line) => line.includes('── 2 concurrent calls'))).toBe(true);
+      for (const traffic of ['smooth', 'bunched']) {
+        expect(run.lines.some((line) => line.includes(`── 2 concurrent calls, ${traffic} traffic`))).toBe(
+          true,
+        );
+        const headline = (line: string) => line.trimStart().startsWith(traffic) && line.includes('ours/bare');
+        expect(run.lines.some(headline)).toBe(true);
+      }
 
       const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
-      expect(results.levels.map((l) => l.system).sort()).toEqual(['baseline', 'ours']);
+      expect(results.levels.map((l) => `${l.traffic} ${l.system}`).sort()).toEqual([
+        'bunched baseline',
+        'bunched ours',
+        'smooth baseline',
+        'smooth ours',
+      ]);
       for (const level of results.levels) {
         expect(level.connected, level.system).toBe(2);
         for (const direction of [level.callerToModel, level.modelToCaller]) {
@@ -54,15 +65,25 @@ describe('npm run bench (smoke)', () => {
         expect(level.setup.n).toBe(2);
         expect(level.bargeIn.n + level.bargeIn.missed).toBe(2);
         expect(level.processes.find((p) => p.role === 'callers')?.cpuSeconds).toBeGreaterThan(0);
+        expect(level.mediaPathCpuPerCallMinute).toBeGreaterThan(0);
       }
+      // The fast model sends several times the agent frames of the smooth one in the same window.
+      const downSent = (traffic: string) =>
+        results.levels.find((l) => l.traffic === traffic && l.system === 'ours')?.modelToCaller.sent ?? 0;
+      expect(downSent('bunched')).toBeGreaterThan(2 * downSent('smooth'));
       const ours = results.levels.find((l) => l.system === 'ours');
       expect(ours?.processes.map((p) => p.role)).toEqual(expect.arrayContaining(['gateway', 'media-bridge']));
       expect(ours?.toolViaModel?.n).toBeGreaterThan(0);
       expect(ours?.toolDirect?.latency.n).toBeGreaterThan(0);
       const baseline = results.levels.find((l) => l.system === 'baseline');
       expect(baseline?.processes.map((p) => p.role)).toContain('bare-relay');
-      expect(results.ratios).toHaveLength(1);
-      expect(results.capacities.map((c) => c.system).sort()).toEqual(['baseline', 'ours']);
+      expect(results.ratios).toHaveLength(2);
+      expect(results.mediaPathCpuPerCallMinuteByLevel.map((r) => [r.traffic, r.calls])).toEqual([
+        ['smooth', 2],
+        ['bunched', 2],
+      ]);
+      for (const row of results.mediaPathCpuPerCallMinuteByLevel) expect(row.ratio).toBeGreaterThan(0);
+      expect(results.capacities).toHaveLength(4);
     },
     RUN_TIMEOUT_MS,
   );

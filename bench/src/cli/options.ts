@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { LevelPlan } from '../load/schedule.js';
 import type { SystemName } from '../systems/system-under-test.js';
+import { BUNCHED_DEFAULTS, bunched, SMOOTH, type TrafficShape, trafficNames } from '../traffic/shape.js';
 
 /** What `npm run bench -- …` asked for. */
 export interface BenchOptions {
   /** Concurrent calls per level, climbed in order until a level breaks. */
   levels: number[];
   systems: SystemName[];
+  /** Every level runs under each of these shapes (smooth first), for each system. */
+  traffic: TrafficShape[];
   plan: LevelPlan;
   /** Bisection steps between the last level that held and the first that broke. */
   refineSteps: number;
@@ -31,10 +34,14 @@ export const USAGE = `npm run bench -- [options]
   --hold 15            measured window per level, seconds (default 15)
   --ramp 50            webhooks per second while a level ramps up (default 50)
   --systems ours,baseline   which systems to climb (default both)
+  --traffic smooth,bunched  traffic shapes every level runs under (default both)
+  --phases 4           bunched: instants per 20 ms frame at which all callers' frames leave (default 4)
+  --jitter-ms 2        bunched: each caller frame leaves up to this much after its phase (default 2)
+  --model-speed 4      bunched: the fake model streams its answer this many times real time (default 4)
   --refine 2           bisection steps between the last level that held and the first that broke
-  --budget 480         seconds of levels at most (default 480: the whole run stays under 10 minutes)
+  --budget 780         seconds of levels at most (default 780: the whole run stays under 15 minutes)
   --warm-up 10         calls of a short unreported level per system before the climb (0: none)
-  --quick              levels 10,50, a 5 s window, no refinement: a minute or two
+  --quick              levels 10,50, a 5 s window, no refinement (both shapes): about three minutes
   --out FILE           results JSON (default bench/results/<YYYY-MM-DD>.json, -quick.json with --quick)
   --profile 100        profile the gateway and media-bridge (CPU) at this many calls, then summarise
   --ignore-other-load  start levels at once and keep levels other programs crowded (smoke runs)
@@ -44,9 +51,11 @@ const DEFAULT_LEVELS = [10, 50, 100, 200, 400, 800];
 const DEFAULT_HOLD_S = 15;
 const QUICK_HOLD_S = 5;
 const QUICK_LEVELS = [10, 50];
-const DEFAULT_BUDGET_S = 480;
+/** Both shapes double the levels: 13 minutes of levels keeps the whole run under 15. */
+const DEFAULT_BUDGET_S = 780;
 const DEFAULT_WARM_UP_CALLS = 10;
 const MS_PER_SECOND = 1_000;
+const FRAME_MS = 20;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -56,6 +65,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       hold: { type: 'string' },
       ramp: { type: 'string' },
       systems: { type: 'string' },
+      traffic: { type: 'string' },
+      phases: { type: 'string' },
+      'jitter-ms': { type: 'string' },
+      'model-speed': { type: 'string' },
       refine: { type: 'string' },
       'warm-up': { type: 'string' },
       budget: { type: 'string' },
@@ -76,6 +89,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         ? QUICK_LEVELS
         : DEFAULT_LEVELS,
     systems: values.systems ? values.systems.split(',').map(systemName) : ['ours', 'baseline'],
+    traffic: trafficShapes(values),
     plan: {
       rampPerSecond: positive('ramp', values.ramp, 50),
       settleMs: 2_000,
@@ -109,6 +123,38 @@ function count(name: string, text: string | undefined, fallback: number, min = 0
   const value = Number(text);
   if (!Number.isInteger(value) || value < min)
     throw new Error(`--${name} must be a whole number ≥ ${min}, got "${text}"`);
+  return value;
+}
+
+function trafficShapes(values: {
+  traffic?: string | undefined;
+  phases?: string | undefined;
+  'jitter-ms'?: string | undefined;
+  'model-speed'?: string | undefined;
+}): TrafficShape[] {
+  const names = values.traffic ? values.traffic.split(',').map(trafficName) : [...trafficNames];
+  const shaped = bunched({
+    phases: count('phases', values.phases, BUNCHED_DEFAULTS.phases, 1),
+    jitterMs: nonNegative('jitter-ms', values['jitter-ms'], BUNCHED_DEFAULTS.jitterMs),
+    modelSpeed: positive('model-speed', values['model-speed'], BUNCHED_DEFAULTS.modelSpeed),
+  });
+  if (shaped.jitterMs >= FRAME_MS) throw new Error(`--jitter-ms must be under a frame (${FRAME_MS} ms)`);
+  return trafficNames
+    .filter((name) => names.includes(name))
+    .map((name) => (name === 'smooth' ? SMOOTH : shaped));
+}
+
+function trafficName(text: string): TrafficShape['name'] {
+  const name = trafficNames.find((n) => n === text);
+  if (name) return name;
+  throw new Error(`--traffic takes smooth and/or bunched, got "${text}"`);
+}
+
+function nonNegative(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || text.trim() === '')
+    throw new Error(`--${name} must be a number ≥ 0, got "${text}"`);
   return value;
 }
 

@@ -10,6 +10,9 @@ import { monotonicMs, performanceToMonotonic } from '../clock.js';
 import { readMarkerFromBase64, writeMarker } from '../frames/marker.js';
 import { ArrivalTally, SendTally } from '../stats/frame-tally.js';
 import { summarise } from '../stats/summary.js';
+import type { FramePacer } from '../traffic/frame-pacer.js';
+import { seededRandom } from '../traffic/phase-schedule.js';
+import type { TrafficShape } from '../traffic/shape.js';
 import type { CallersReport, CallerTarget } from './ipc.js';
 import { LoopLagWindow } from './loop-lag.js';
 import { callStartMs, type LevelSchedule } from './schedule.js';
@@ -47,12 +50,24 @@ export class CallerFleet {
   private readonly toMonotonic = performanceToMonotonic();
   private readonly bargeUtterance = mulawTone(BARGE_IN_SPEECH_MS);
 
-  constructor(private readonly restApi: FakeTwilioRestApi) {}
+  /** Whether this level's caller frames are held for their phase (then the pacer counts them as they leave). */
+  private paced = false;
 
-  async runLevel(target: CallerTarget, schedule: LevelSchedule, keyBase: number): Promise<CallersReport> {
+  constructor(
+    private readonly restApi: FakeTwilioRestApi,
+    private readonly pacer: FramePacer,
+  ) {}
+
+  async runLevel(
+    target: CallerTarget,
+    schedule: LevelSchedule,
+    keyBase: number,
+    traffic: TrafficShape,
+  ): Promise<CallersReport> {
     this.sent.reset(schedule.window);
     this.arrivals.reset(schedule.window);
     this.lag.arm(schedule.window);
+    this.paceFrames(schedule, keyBase, traffic);
     const states: CallState[] = [];
     const placing: Array<Promise<void>> = [];
     for (let i = 0; i < schedule.calls; i++) {
@@ -70,6 +85,20 @@ export class CallerFleet {
     await Promise.all(states.map((state) => this.hangUp(state)));
     await sleep(REPORT_DRAIN_MS);
     return this.report(states, schedule);
+  }
+
+  /** Bunched traffic: the frames leave in the shape's phases, with jitter seeded by the level's first key. */
+  private paceFrames(schedule: LevelSchedule, keyBase: number, traffic: TrafficShape): void {
+    this.paced = traffic.phases !== null;
+    this.pacer.pace(
+      traffic.phases === null
+        ? undefined
+        : {
+            plan: { originMs: schedule.startAtMs, phases: traffic.phases, jitterMs: traffic.jitterMs },
+            random: seededRandom(keyBase + 1),
+            onSent: (stream, sentAtMs) => this.sent.record(stream, sentAtMs),
+          },
+    );
   }
 
   private async place(state: CallState, target: CallerTarget): Promise<void> {
@@ -113,7 +142,7 @@ export class CallerFleet {
         onOutgoingFrame: (frame, chunk) => {
           const sentAtMs = monotonicMs();
           writeMarker(frame, { stream: state.key, seq: chunk, sentAtMs });
-          this.sent.record(state.key, sentAtMs);
+          if (!this.paced) this.sent.record(state.key, sentAtMs);
         },
         onMessage: (message, receivedAt) => this.onMessage(state, message, receivedAt),
       },

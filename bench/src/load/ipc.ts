@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trafficShapeSchema } from '../traffic/shape.js';
 
 /**
  * The messages between the orchestrator and its two load processes (the simulated callers and
@@ -58,6 +59,7 @@ export const callersCommandSchema = z.discriminatedUnion('type', [
     schedule: scheduleSchema,
     /** Stream key of the level's first call (the next ones count up), unique across the run. */
     keyBase: z.number().int().nonnegative(),
+    traffic: trafficShapeSchema,
   }),
   z.object({ type: z.literal('stop') }),
 ]);
@@ -86,7 +88,12 @@ export const callersReportSchema = z.object({
 export type CallersReport = z.infer<typeof callersReportSchema>;
 
 export const modelCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('arm'), window: windowSchema }),
+  z.object({
+    type: z.literal('arm'),
+    window: windowSchema,
+    /** Audio production speed of the level's answers, as a multiple of real time. */
+    modelSpeed: z.number().positive(),
+  }),
   z.object({ type: z.literal('collect') }),
   z.object({ type: z.literal('status') }),
   z.object({ type: z.literal('stop') }),

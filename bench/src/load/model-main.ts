@@ -2,7 +2,7 @@
  * The fake model's process (forked by the orchestrator): the testkit's fake OpenAI Realtime
  * server with the benchmark's instruments, driven over IPC one level at a time.
  */
-import { FakeRealtimeServer } from '@voice/testkit/openai';
+import { FakeRealtimeServer, type FakeRealtimeServerOptions } from '@voice/testkit/openai';
 import { TEST_SECRETS } from '@voice/testkit/system';
 import { benchScript } from './bench-script.js';
 import { type ModelCommand, modelCommandSchema } from './ipc.js';
@@ -16,12 +16,16 @@ const AUDIO_CHUNK_MS = 20;
  * there is always unplayed audio (outstanding marks) for a barge-in to clear.
  */
 const AUDIO_LEAD_MS = 200;
-/** Long enough that the greeting (83 characters) outlasts any level: about 2.5 minutes. */
+/**
+ * Long enough that the greeting (83 characters) outlasts any level at real-time pace: about
+ * 2.5 minutes. A faster model gets a line as many times longer, so it also streams all level long.
+ */
 const SPEECH_MS_PER_CHAR = 1_800;
 const EXIT_DELAY_MS = 50;
 
 const observer = new ModelObserver();
-const fake = await FakeRealtimeServer.start({
+/** Kept: the fake reads its pacing from these options at every response, so a level can change the speed. */
+const options: FakeRealtimeServerOptions = {
   script: benchScript(),
   apiKey: TEST_SECRETS.openaiApiKey,
   audioPace: 1,
@@ -29,12 +33,15 @@ const fake = await FakeRealtimeServer.start({
   audioLeadMs: AUDIO_LEAD_MS,
   speechMsPerChar: SPEECH_MS_PER_CHAR,
   ...observer.hooks,
-});
+};
+const fake = await FakeRealtimeServer.start(options);
 const caFile = await fake.writeCaFile();
 
 async function handle(command: ModelCommand): Promise<unknown> {
   switch (command.type) {
     case 'arm':
+      options.audioPace = command.modelSpeed;
+      options.speechMsPerChar = SPEECH_MS_PER_CHAR * command.modelSpeed;
       observer.arm(command.window);
       return null;
     case 'collect':

@@ -4,6 +4,7 @@ import type { LevelResult } from '../report/results.js';
 import { type BenchContext, runLevel } from '../run/level-runner.js';
 import type { SystemUnderTest } from '../systems/system-under-test.js';
 import { waitUntil } from '../systems/wait-until.js';
+import { SMOOTH } from '../traffic/shape.js';
 import { type ProfileSummary, summariseProfile } from './summarise-profile.js';
 
 /** The processes on the media path that are profiled. */
@@ -34,6 +35,7 @@ export async function profileMediaPath(
     },
     system,
     calls,
+    SMOOTH,
   );
   const files = targets.map(({ role, pid }) => ({ role, path: join(directory, `${pid}.cpuprofile`) }));
   await waitUntil(async () => files.every((file) => existsSync(file.path)), PROFILE_WRITE_TIMEOUT_MS);

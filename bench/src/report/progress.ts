@@ -8,7 +8,7 @@ export function progressLine(result: LevelResult): string {
   const up = result.callerToModel;
   const down = result.modelToCaller;
   return (
-    `${who} ${String(result.calls).padStart(4)} calls: ` +
+    `${result.traffic.padEnd(7)} ${who} ${String(result.calls).padStart(4)} calls: ` +
     `↑ p99 ${ms(up.latency.p99)} ms, ↓ p99 ${ms(down.latency.p99)} ms, ` +
     `lost ${up.lost + down.lost}, reordered ${up.reordered + down.reordered}, ` +
     `set-up p50 ${ms(result.setup.p50)} ms, machine ${result.machineCpuPercent.toFixed(0)}% — ` +

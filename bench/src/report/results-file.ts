@@ -5,11 +5,13 @@ import { dirname } from 'node:path';
 import type { LevelPlan } from '../load/schedule.js';
 import type { ProfileSummary } from '../profile/summarise-profile.js';
 import { P99_LIMIT_MS } from '../run/verdict.js';
+import type { TrafficName, TrafficShape } from '../traffic/shape.js';
+import { type MediaPathLevel, mediaPathByLevel } from './media-path-summary.js';
 import type { CapacityResult, LevelResult } from './results.js';
-import { mediaPathCpuPerCallMinute } from './table.js';
 
-/** Ours ÷ the bare relay, at one level both held or ran. */
+/** Ours ÷ the bare relay, at one level both held or ran, under one traffic shape. */
 export interface LevelRatios {
+  traffic: TrafficName;
   calls: number;
   callerToModel: { p50: number | null; p99: number | null };
   modelToCaller: { p50: number | null; p99: number | null };
@@ -23,10 +25,19 @@ export interface LevelRatios {
   cpuPerCallMinute: number | null;
 }
 
+/** The media path's marginal CPU per call-minute under one traffic shape (secondary to the per-level figures). */
+export interface MarginalMediaPathCpu {
+  traffic: TrafficName;
+  ours: number | null;
+  baseline: number | null;
+  ratio: number | null;
+}
+
 /** The JSON file a run leaves in `bench/results/`. */
 export interface BenchResults {
   kind: 'voice-agent-benchmark';
-  version: 1;
+  /** 2: levels, ratios and capacities carry their traffic shape; the media path's CPU per level is the headline. */
+  version: 2;
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
@@ -39,14 +50,25 @@ export interface BenchResults {
     /** Busy share of all cores just before the run (other programs' load, which the run competes with). */
     busyBeforeRunPercent: number;
   };
-  plan: LevelPlan & { levels: number[]; refineSteps: number; p99LimitMs: number; frameMs: number };
+  plan: LevelPlan & {
+    levels: number[];
+    traffic: TrafficShape[];
+    refineSteps: number;
+    p99LimitMs: number;
+    frameMs: number;
+  };
   levels: LevelResult[];
   capacities: CapacityResult[];
   /**
-   * Marginal CPU seconds per call-minute of the media path (gateway + media-bridge + NATS, or
-   * the bare relay), from the slopes over the levels that held, and ours ÷ the bare relay's.
+   * The headline: CPU seconds per call-minute of the media path (gateway + media-bridge + NATS,
+   * or the bare relay) at every level that ran, per traffic shape, and ours ÷ the bare relay's.
    */
-  mediaPathCpuPerCallMinute: { ours: number | null; baseline: number | null; ratio: number | null };
+  mediaPathCpuPerCallMinuteByLevel: MediaPathLevel[];
+  /**
+   * Secondary: the same from the slopes over the levels that held (marginal, without fixed
+   * costs), per traffic shape.
+   */
+  mediaPathCpuPerCallMinuteMarginal: MarginalMediaPathCpu[];
   ratios: LevelRatios[];
   profiles?: ProfileSummary[];
 }
@@ -63,9 +85,12 @@ const difference = (a: number | null, b: number | null) =>
 export function ratiosOf(levels: readonly LevelResult[]): LevelRatios[] {
   const ratios: LevelRatios[] = [];
   for (const ours of levels.filter((l) => l.system === 'ours')) {
-    const base = levels.find((l) => l.system === 'baseline' && l.calls === ours.calls);
+    const base = levels.find(
+      (l) => l.system === 'baseline' && l.calls === ours.calls && l.traffic === ours.traffic,
+    );
     if (!base) continue;
     ratios.push({
+      traffic: ours.traffic,
       calls: ours.calls,
       callerToModel: {
         p50: quotient(ours.callerToModel.latency.p50, base.callerToModel.latency.p50),
@@ -87,22 +112,31 @@ export function ratiosOf(levels: readonly LevelResult[]): LevelRatios[] {
       },
       setupP50: quotient(ours.setup.p50, base.setup.p50),
       bargeInP50: quotient(ours.bargeIn.p50, base.bargeIn.p50),
-      cpuPerCallMinute: quotient(mediaPathCpuPerCallMinute(ours), mediaPathCpuPerCallMinute(base)),
+      cpuPerCallMinute: quotient(ours.mediaPathCpuPerCallMinute, base.mediaPathCpuPerCallMinute),
     });
   }
   return ratios;
 }
 
-/** The media path's share of the marginal CPU slopes, per system. */
+/** The media path's share of the marginal CPU slopes, per traffic shape and system. */
 export function mediaPathCpu(
   levels: readonly LevelResult[],
   capacities: readonly CapacityResult[],
-): BenchResults['mediaPathCpuPerCallMinute'] {
+): MarginalMediaPathCpu[] {
+  const traffics = [...new Set(capacities.map((c) => c.traffic))];
+  return traffics.map((traffic) => marginalOf(levels, capacities, traffic));
+}
+
+function marginalOf(
+  levels: readonly LevelResult[],
+  capacities: readonly CapacityResult[],
+  traffic: TrafficName,
+): MarginalMediaPathCpu {
   const mediaRoles = new Set(
     levels.flatMap((l) => l.processes.filter((p) => p.mediaPath).map((p) => p.role)),
   );
   const of = (system: 'ours' | 'baseline') => {
-    const slopes = capacities.find((c) => c.system === system)?.cpuPerCallMinute;
+    const slopes = capacities.find((c) => c.system === system && c.traffic === traffic)?.cpuPerCallMinute;
     if (!slopes) return null;
     const values = Object.entries(slopes).filter(([role]) => mediaRoles.has(role));
     return values.length === 0
@@ -111,7 +145,7 @@ export function mediaPathCpu(
   };
   const ours = of('ours');
   const baseline = of('baseline');
-  return { ours, baseline, ratio: quotient(ours, baseline) };
+  return { traffic, ours, baseline, ratio: quotient(ours, baseline) };
 }
 
 export function machineInfo(repoRoot: string, busyBeforeRunPercent: number): BenchResults['machine'] {
@@ -134,8 +168,13 @@ export function machineInfo(repoRoot: string, busyBeforeRunPercent: number): Ben
   };
 }
 
-export function planInfo(plan: LevelPlan, levels: number[], refineSteps: number): BenchResults['plan'] {
-  return { ...plan, levels, refineSteps, p99LimitMs: P99_LIMIT_MS, frameMs: FRAME_MS };
+export function planInfo(
+  plan: LevelPlan,
+  levels: number[],
+  traffic: TrafficShape[],
+  refineSteps: number,
+): BenchResults['plan'] {
+  return { ...plan, levels, traffic, refineSteps, p99LimitMs: P99_LIMIT_MS, frameMs: FRAME_MS };
 }
 
 /** What a run found, with when and where it ran. */
@@ -152,15 +191,18 @@ export interface RunRecord {
 export function resultsOf(run: RunRecord): BenchResults {
   return {
     kind: 'voice-agent-benchmark',
-    version: 1,
+    version: 2,
     startedAt: run.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationSeconds: run.durationSeconds,
     machine: run.machine,
     plan: run.plan,
-    levels: [...run.levels].sort((a, b) => a.calls - b.calls || a.system.localeCompare(b.system)),
+    levels: [...run.levels].sort(
+      (a, b) => a.calls - b.calls || b.traffic.localeCompare(a.traffic) || a.system.localeCompare(b.system),
+    ),
     capacities: run.capacities,
-    mediaPathCpuPerCallMinute: mediaPathCpu(run.levels, run.capacities),
+    mediaPathCpuPerCallMinuteByLevel: mediaPathByLevel(run.levels),
+    mediaPathCpuPerCallMinuteMarginal: mediaPathCpu(run.levels, run.capacities),
     ratios: ratiosOf(run.levels),
     ...(run.profiles ? { profiles: run.profiles } : {}),
   };

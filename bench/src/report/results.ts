@@ -3,6 +3,7 @@ import type { ProcessGroup } from '../measure/process-group.js';
 import type { ToolProbeResult } from '../measure/tool-prober.js';
 import type { Summary } from '../stats/summary.js';
 import type { SystemName } from '../systems/system-under-test.js';
+import type { TrafficName } from '../traffic/shape.js';
 
 /** One direction of the media path over a level's window. */
 export interface DirectionResult {
@@ -37,6 +38,8 @@ export interface ProcessUsage {
 /** One level (N concurrent calls) against one system. */
 export interface LevelResult {
   system: SystemName;
+  /** How the level's traffic was shaped (see `TrafficShape`). */
+  traffic: TrafficName;
   calls: number;
   windowSeconds: number;
   /** Calls greeted before the window opened. */
@@ -54,6 +57,8 @@ export interface LevelResult {
   /** A tool request straight on NATS → tool-runner → Postgres → reply, at a steady rate during the window (ms). */
   toolDirect: ToolProbeResult | null;
   processes: ProcessUsage[];
+  /** CPU seconds per call-minute of the media path (gateway + media-bridge + NATS, or the bare relay) this level. */
+  mediaPathCpuPerCallMinute: number;
   /** Busy share of the whole machine over the window (100 = every core busy). */
   machineCpuPercent: number;
   /**
@@ -74,6 +79,7 @@ export interface LevelResult {
 /** How far a system climbed. */
 export interface CapacityResult {
   system: SystemName;
+  traffic: TrafficName;
   /** The most concurrent calls that held (zero loss, p99 under the limit, every call set up); null if none did. */
   capacity: number | null;
   /** The first level that did not hold, if one was reached. */

@@ -1,5 +1,6 @@
 import type { Summary } from '../stats/summary.js';
 import type { CapacityResult, LevelResult, ProcessUsage } from './results.js';
+import type { MarginalMediaPathCpu } from './results-file.js';
 
 const LABEL_WIDTH = 30;
 const COLUMN_WIDTH = 30;
@@ -27,8 +28,8 @@ const ratio = (ours: number | null | undefined, base: number | null | undefined)
  * relay. The tool path (tool-runner, Postgres) is left out: the bare relay has none, and the
  * tool probe's steady rate is not per call.
  */
-export function mediaPathCpuPerCallMinute(result: LevelResult): number {
-  return result.processes.filter((p) => p.mediaPath).reduce((sum, p) => sum + p.cpuSecondsPerCallMinute, 0);
+export function mediaPathCpuPerCallMinute(processes: readonly ProcessUsage[]): number {
+  return processes.filter((p) => p.mediaPath).reduce((sum, p) => sum + p.cpuSecondsPerCallMinute, 0);
 }
 
 function cpuBreakdown(processes: readonly ProcessUsage[], owner: 'system' | 'harness'): string {
@@ -66,14 +67,15 @@ function failureCell(result: LevelResult): string {
 }
 
 /**
- * The terminal table of one level: each system in a column, then ours/baseline ratios. Times
- * in ms; "↑" caller→model, "↓" model→caller.
+ * The terminal table of one level under one traffic shape: each system in a column, then
+ * ours/baseline ratios. Times in ms; "↑" caller→model, "↓" model→caller.
  */
 export function levelTable(
   calls: number,
   ours: LevelResult | undefined,
   base: LevelResult | undefined,
 ): string {
+  const traffic = (ours ?? base)?.traffic ?? 'smooth';
   const rows: Array<[string, string, string, string]> = [];
   const row = (label: string, cell: (r: LevelResult) => string, ratioCell = '') =>
     rows.push([label, ours ? cell(ours) : '', base ? cell(base) : '', ratioCell]);
@@ -107,8 +109,8 @@ export function levelTable(
   row('tool direct (NATS) p50/p99', (r) => pair(r.toolDirect?.latency));
   row(
     'CPU s/call-min (media path)',
-    (r) => mediaPathCpuPerCallMinute(r).toFixed(3),
-    ratio(ours && mediaPathCpuPerCallMinute(ours), base && mediaPathCpuPerCallMinute(base)),
+    (r) => r.mediaPathCpuPerCallMinute.toFixed(3),
+    ratio(ours?.mediaPathCpuPerCallMinute, base?.mediaPathCpuPerCallMinute),
   );
   row('  by process', (r) => cpuBreakdown(r.processes, 'system'));
   row('  harness', (r) => cpuBreakdown(r.processes, 'harness'));
@@ -123,7 +125,8 @@ export function levelTable(
   row('loop lag p99 ms', lags);
   row('verdict', (r) => (r.verdict.held ? 'held' : `BROKE: ${r.verdict.reasons.join('; ')}`));
 
-  const header = `── ${calls} concurrent calls ${'─'.repeat(Math.max(0, LABEL_WIDTH + 2 * COLUMN_WIDTH - 20))}`;
+  const title = `── ${calls} concurrent calls, ${traffic} traffic `;
+  const header = `${title}${'─'.repeat(Math.max(0, LABEL_WIDTH + 2 * COLUMN_WIDTH - title.length))}`;
   const lines = [
     header,
     `${''.padEnd(LABEL_WIDTH)}${'ours'.padEnd(COLUMN_WIDTH)}${'bare relay'.padEnd(COLUMN_WIDTH)}ours/bare`,
@@ -158,14 +161,10 @@ function padCell(text: string): string {
   return text.length < COLUMN_WIDTH ? text.padEnd(COLUMN_WIDTH) : `${text}  `;
 }
 
-/** The media path's marginal CPU per call-minute, both systems and their ratio. */
-export function mediaPathCpuLine(cpu: {
-  ours: number | null;
-  baseline: number | null;
-  ratio: number | null;
-}): string {
+/** Secondary to the per-level figures: the media path's marginal CPU per call-minute, per traffic shape. */
+export function mediaPathCpuLine(cpu: MarginalMediaPathCpu): string {
   const ratioText = cpu.ratio === null ? '' : ` (ours ${cpu.ratio}× the bare relay's)`;
-  return `media path CPU s per call-minute (marginal): ours ${cpu.ours ?? '–'}, bare relay ${cpu.baseline ?? '–'}${ratioText}`;
+  return `secondary, ${cpu.traffic}: media path CPU s per call-minute (marginal, slope over the levels that held): ours ${cpu.ours ?? '–'}, bare relay ${cpu.baseline ?? '–'}${ratioText}`;
 }
 
 export function capacityLines(capacities: readonly CapacityResult[]): string {
@@ -191,7 +190,7 @@ export function capacityLines(capacities: readonly CapacityResult[]): string {
         cpu ? `\n    CPU s per call-minute (slope over the levels that held): ${cpu}` : '',
         memory ? `\n    resident MB per live call (slope over levels): ${memory}` : '',
       ].join('');
-      return `capacity, ${name(c)}: ${held}${broke}${stop}${limit}${slopes}`;
+      return `capacity, ${c.traffic} traffic, ${name(c)}: ${held}${broke}${stop}${limit}${slopes}`;
     })
     .join('\n');
 }

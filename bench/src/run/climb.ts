@@ -2,6 +2,7 @@ import { monotonicMs } from '../clock.js';
 import { estimateLevelMs } from '../load/schedule.js';
 import type { CapacityResult, LevelResult } from '../report/results.js';
 import type { SystemName, SystemUnderTest } from '../systems/system-under-test.js';
+import { SMOOTH, type TrafficShape } from '../traffic/shape.js';
 import { type BenchContext, runLevel } from './level-runner.js';
 import { limitingFactor } from './limits.js';
 import { marginalCpuPerCallMinute, memoryPerCall } from './per-call-slopes.js';
@@ -9,6 +10,8 @@ import { marginalCpuPerCallMinute, memoryPerCall } from './per-call-slopes.js';
 /** The levels to climb, how far to refine, and when to stop starting levels. */
 export interface ClimbOptions {
   levels: readonly number[];
+  /** Every level runs under each of these, for each system. */
+  traffic: readonly TrafficShape[];
   refineSteps: number;
   /** Calls of the unreported warm-up level per system (0: none). */
   warmUpCalls: number;
@@ -18,6 +21,7 @@ export interface ClimbOptions {
 
 interface Progress {
   system: SystemUnderTest;
+  traffic: TrafficShape;
   lastHeld: number | null;
   firstBroken: LevelResult | null;
   stoppedBy: CapacityResult['stoppedBy'];
@@ -35,9 +39,10 @@ const BETWEEN_LEVELS_MS = 5_000;
 const WARM_UP_HOLD_MS = 2_000;
 
 /**
- * Climbs the levels for each system, one level at a time for all of them (ours, then the
- * baseline, at the same load), until a level breaks; then bisects between the last level that
- * held and the first that broke. Capacity is the highest level that held.
+ * Climbs the levels for each traffic shape and system, one level at a time for all of them
+ * (ours, then the baseline, under each shape, at the same load), until a level breaks; then
+ * bisects between the last level that held and the first that broke. Capacity is the highest
+ * level that held, per shape and system.
  */
 export async function climb(
   ctx: BenchContext,
@@ -47,19 +52,22 @@ export async function climb(
   onResult: (result: LevelResult, note?: string) => void,
 ): Promise<{ results: LevelResult[]; capacities: CapacityResult[] }> {
   const results: LevelResult[] = [];
-  const progress = systems.map<Progress>((system) => ({
-    system,
-    lastHeld: null,
-    firstBroken: null,
-    stoppedBy: 'levels_exhausted',
-  }));
+  const progress = options.traffic.flatMap((traffic) =>
+    systems.map<Progress>((system) => ({
+      system,
+      traffic,
+      lastHeld: null,
+      firstBroken: null,
+      stoppedBy: 'levels_exhausted',
+    })),
+  );
   const fits = (calls: number) =>
     monotonicMs() + estimateLevelMs(calls, ctx.plan) + BETWEEN_LEVELS_MS <= options.deadlineMs;
   const run = async (entry: Progress, calls: number) => {
-    let result = await runLevel(ctx, entry.system, calls);
+    let result = await runLevel(ctx, entry.system, calls, entry.traffic);
     if (ctx.avoidOtherLoad && result.unattributedCores >= OTHER_LOAD_RERUN_CORES && fits(calls)) {
       onResult(result, `re-running: ${result.unattributedCores} cores of other load during the window`);
-      const again = await runLevel(ctx, entry.system, calls);
+      const again = await runLevel(ctx, entry.system, calls, entry.traffic);
       if (again.unattributedCores < result.unattributedCores) result = again;
     }
     results.push(result);
@@ -69,9 +77,9 @@ export async function climb(
   };
 
   if (options.warmUpCalls > 0) {
-    for (const system of systems) {
-      await runLevel({ ...ctx, plan: { ...ctx.plan, holdMs: WARM_UP_HOLD_MS } }, system, options.warmUpCalls);
-    }
+    const warmUp = { ...ctx, plan: { ...ctx.plan, holdMs: WARM_UP_HOLD_MS } };
+    const traffic = options.traffic[0] ?? SMOOTH;
+    for (const system of systems) await runLevel(warmUp, system, options.warmUpCalls, traffic);
   }
   for (const calls of options.levels) {
     for (const entry of progress) {
@@ -96,15 +104,19 @@ export async function climb(
   }
   return {
     results,
-    capacities: progress.map((entry) => ({
-      system: entry.system.name as SystemName,
-      capacity: entry.lastHeld,
-      firstBroken: entry.firstBroken?.calls ?? null,
-      stoppedBy: entry.stoppedBy,
-      limitedBy: entry.firstBroken ? limitingFactor(entry.firstBroken) : null,
-      rssPerCallMb: memoryPerCall(results.filter((r) => r.system === entry.system.name)),
-      cpuPerCallMinute: marginalCpuPerCallMinute(results.filter((r) => r.system === entry.system.name)),
-    })),
+    capacities: progress.map((entry) => {
+      const own = results.filter((r) => r.system === entry.system.name && r.traffic === entry.traffic.name);
+      return {
+        system: entry.system.name as SystemName,
+        traffic: entry.traffic.name,
+        capacity: entry.lastHeld,
+        firstBroken: entry.firstBroken?.calls ?? null,
+        stoppedBy: entry.stoppedBy,
+        limitedBy: entry.firstBroken ? limitingFactor(entry.firstBroken) : null,
+        rssPerCallMb: memoryPerCall(own),
+        cpuPerCallMinute: marginalCpuPerCallMinute(own),
+      };
+    }),
   };
 }
 

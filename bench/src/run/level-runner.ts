@@ -9,8 +9,10 @@ import { cpuPressureStallMs, machineCpuMs } from '../measure/proc.js';
 import { type ProcessGroup, sampleGroups } from '../measure/process-group.js';
 import type { ToolProber } from '../measure/tool-prober.js';
 import type { LevelResult } from '../report/results.js';
+import { mediaPathCpuPerCallMinute } from '../report/table.js';
 import type { SystemUnderTest } from '../systems/system-under-test.js';
 import { waitUntil } from '../systems/wait-until.js';
+import type { TrafficShape } from '../traffic/shape.js';
 import { bargeIn, callerToModel, modelToCaller, round, usage } from './level-result.js';
 import { verdictReasons } from './verdict.js';
 
@@ -51,20 +53,26 @@ const MS_PER_SECOND = 1_000;
  * One level against one system: waits until nothing is left of the previous level, ramps the
  * calls up, measures the window (frames both ways, CPU and memory of every process, event-loop
  * delay, the tool round trip), lets every call barge in once, hangs up, and assembles the result.
+ * The traffic shape decides how the caller frames leave and how fast the fake model speaks.
  */
 export async function runLevel(
   ctx: BenchContext,
   system: SystemUnderTest,
   calls: number,
+  traffic: TrafficShape,
 ): Promise<LevelResult> {
   await waitForQuiet(ctx, system);
   const groups = [...system.groups, ...ctx.harnessGroups];
   const idle = sampleGroups(groups);
   const schedule = planLevel(calls, ctx.plan, monotonicMs());
-  await ctx.model.request({ type: 'arm', window: schedule.window }, z.null(), COMMAND_TIMEOUT_MS);
+  await ctx.model.request(
+    { type: 'arm', window: schedule.window, modelSpeed: traffic.modelSpeed },
+    z.null(),
+    COMMAND_TIMEOUT_MS,
+  );
   const keyBase = ctx.keys.take(calls);
   const callersDone = ctx.callers.request(
-    { type: 'run-level', target: system.target, schedule, keyBase },
+    { type: 'run-level', target: system.target, schedule, keyBase, traffic },
     callersReportSchema,
     estimateLevelMs(calls, ctx.plan) + LEVEL_REPORT_SLACK_MS,
   );
@@ -97,6 +105,7 @@ export async function runLevel(
   const attributedMs = processes.reduce((sum, p) => sum + p.cpuSeconds * MS_PER_SECOND, 0);
   const partial: Omit<LevelResult, 'verdict'> = {
     system: system.name,
+    traffic: traffic.name,
     calls,
     windowSeconds: round(windowMs / MS_PER_SECOND, 2),
     connected: callersReport.connected,
@@ -108,6 +117,7 @@ export async function runLevel(
     toolViaModel: system.hasTools ? { ...modelReport.tool, unanswered: modelReport.toolUnanswered } : null,
     toolDirect,
     processes,
+    mediaPathCpuPerCallMinute: round(mediaPathCpuPerCallMinute(processes), 4),
     machineCpuPercent: round(
       ((machineEnd.busyMs - machineStart.busyMs) / Math.max(1, machineEnd.totalMs - machineStart.totalMs)) *
         100,

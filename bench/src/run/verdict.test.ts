@@ -33,6 +33,7 @@ function process(role: string, corePercent: number): ProcessUsage {
 function level(overrides: Partial<LevelResult> = {}): LevelResult {
   return {
     system: 'ours',
+    traffic: 'smooth',
     calls: 10,
     windowSeconds: 15,
     connected: 10,
@@ -44,6 +45,7 @@ function level(overrides: Partial<LevelResult> = {}): LevelResult {
     toolViaModel: null,
     toolDirect: null,
     processes: [process('gateway', 40), process('fake-model', 30)],
+    mediaPathCpuPerCallMinute: 0.1,
     machineCpuPercent: 50,
     unattributedCores: 0.1,
     cpuPressurePercent: 20,
