@@ -33,10 +33,10 @@ describe('moving a live call to another bridge, on real NATS and Postgres', () =
   });
 
   /** A fake bridge on its own connection, as a separate process would have. */
-  async function startBridge(bridgeId: string): Promise<FakeBridge> {
+  async function startBridge(bridgeId: string, options: { heartbeats?: boolean } = {}): Promise<FakeBridge> {
     const nc = await connectNats({ url: infra.natsUrl, name: bridgeId, logger });
     connections.push(nc);
-    const bridge = await new FakeBridge(nc, { bridgeId }).start();
+    const bridge = await new FakeBridge(nc, { bridgeId, ...options }).start();
     bridges.push(bridge);
     return bridge;
   }
@@ -111,6 +111,22 @@ describe('moving a live call to another bridge, on real NATS and Postgres', () =
     moved.sendControl({ type: 'mark', name: 'new-1' });
     await moved.waitFor(() => moved.controls.some((c) => c.type === 'mark'), 'the echo of new-1');
     expect(moved.controls.filter((c) => c.type === 'mark')).toEqual([{ type: 'mark', name: 'new-1' }]);
+  });
+
+  it('counts agent audio as a sign of life: a talking bridge that never heartbeats keeps the call until it goes silent', async () => {
+    const first = await startBridge('bridge-g', { heartbeats: false });
+    const { call, claim } = await callOn(first);
+    const second = await startBridge('bridge-h');
+    // Twice the loss threshold (600 ms) of audio every 50 ms, without one heartbeat.
+    for (let i = 0; i < 24; i++) {
+      claim.sendAudio(Buffer.alloc(FRAME_BYTES * 5, 0x66).toString('base64'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(second.claims.has(call.callSid)).toBe(false);
+    // Silent while still subscribed (a hung process): lost after the threshold, and moved.
+    const moved = await second.claimOf(call.callSid);
+    expect(moved.request.resume).toEqual({ reason: 'bridge_lost', previousClaimId: claim.request.claimId });
+    first.stop();
   });
 
   it('ends the call with the apology, and the reason on record, when the bridge’s model failed', async () => {

@@ -61,7 +61,8 @@ describe('media-bridge as a process', () => {
     call.start();
     await call.waitFor(() => call.heardMs > 500, 15_000, 'greeting audio');
     expect(fake.upgrades.at(-1)).toMatchObject({ outcome: 'accepted', authorization: 'Bearer sk-boot-test' });
-    expect(call.controls('heartbeat').length).toBeGreaterThan(0);
+    // A talking call needs no heartbeat; once the greeting has gone out the quiet call has them.
+    await call.waitFor(() => call.controls('heartbeat').length > 0, 15_000, 'a heartbeat on the quiet call');
 
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/media_bridge_active_sessions\{service="media-bridge"\} 1/);

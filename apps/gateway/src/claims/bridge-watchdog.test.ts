@@ -25,7 +25,7 @@ function setup(heartbeatAt: () => number | undefined) {
   const claim: WatchedClaim = {
     callSid: CALL,
     subjects: mediaSubjects(CALL, 'claim-1'),
-    lastHeartbeatAt: heartbeatAt,
+    lastHeardAt: heartbeatAt,
     onLost: (reason) => lost.push(reason),
   };
   const stop = watchdog.watch(claim);

@@ -4,12 +4,12 @@ import type { MediaBus } from './media-bus.js';
 /** How often every watched claim is checked (ms). */
 export const WATCHDOG_CHECK_MS = 250;
 /**
- * A claim without a heartbeat this long is probed (ms): a bridge heartbeats every 500 ms, so
- * this is one missed beat and some slack. A probe costs one request; a live bridge answers it.
+ * A claim the bridge has been silent on this long is probed (ms): a bridge sends audio, a
+ * control or a heartbeat at least every 500 ms, so this is one missed beat and some slack. A probe costs one request; a live bridge answers it.
  */
 export const BRIDGE_SUSPECT_AFTER_MS = 800;
 /**
- * A claim without a heartbeat this long is given up even when the probe is inconclusive (a hung
+ * A claim the bridge has been silent on this long is given up even when the probe is inconclusive (a hung
  * process still subscribed), and the grace after the gateway's NATS connection comes back (ms).
  * Shorter moves calls off a hung bridge sooner, but risks moving them off one that is only slow.
  */
@@ -24,8 +24,8 @@ export type BridgeLossReason = 'gone' | 'silent';
 export interface WatchedClaim {
   callSid: string;
   subjects: MediaSubjects;
-  /** When the bridge last sent a heartbeat (epoch ms), if it ever did. */
-  lastHeartbeatAt(): number | undefined;
+  /** When the bridge last sent anything on the claim (epoch ms), if it ever did. */
+  lastHeardAt(): number | undefined;
   /** Called once, when the bridge is taken for lost; the watch has ended by then. */
   onLost(reason: BridgeLossReason): void;
 }
@@ -34,7 +34,7 @@ export interface BridgeWatchdogOptions {
   bus: Pick<MediaBus, 'probe' | 'connectedForMs'>;
   /** Silence after which the bridge is probed (ms). */
   suspectAfterMs: number;
-  /** Silence after which a bridge that has sent heartbeats before is lost, probe or not (ms). */
+  /** Silence after which a bridge that has been heard from before is lost, probe or not (ms). */
   lostAfterMs: number;
   now: () => number;
 }
@@ -46,8 +46,8 @@ interface Watch {
 }
 
 /**
- * Notices a media bridge that died or hung under a live call. Bridges send a heartbeat on each
- * claim every 500 ms; a claim silent for `suspectAfterMs` is probed, and a probe that finds no
+ * Notices a media bridge that died or hung under a live call. Bridges send something on each
+ * claim at least every 500 ms (audio, a control, or a heartbeat when there was nothing else); a claim silent for `suspectAfterMs` is probed, and a probe that finds no
  * subscriber left (the process is gone) loses it at once; `lostAfterMs` of silence loses it
  * anyway. Silence only counts while the gateway's own NATS connection has been up for
  * `lostAfterMs`: during an outage, and for a while after it, every bridge is silent.
@@ -77,9 +77,9 @@ export class BridgeWatchdog {
     const now = this.options.now();
     const connectedAt = now - upMs;
     for (const watch of [...this.watches.values()]) {
-      const heartbeat = watch.claim.lastHeartbeatAt();
-      const silentMs = now - Math.max(heartbeat ?? watch.since, watch.since, connectedAt);
-      if (heartbeat !== undefined && silentMs >= this.options.lostAfterMs) this.lose(watch, 'silent');
+      const heard = watch.claim.lastHeardAt();
+      const silentMs = now - Math.max(heard ?? watch.since, watch.since, connectedAt);
+      if (heard !== undefined && silentMs >= this.options.lostAfterMs) this.lose(watch, 'silent');
       else if (silentMs >= this.options.suspectAfterMs && !watch.probing) void this.probe(watch);
     }
   }

@@ -52,8 +52,11 @@ export interface Relay {
   fromTwilioMark(name: string): void;
   /** Tells the bridge the stream is over and stops listening to it. */
   stop(reason: BridgeStopReason): void;
-  /** When the bridge last proved it is alive (epoch ms), if it has. */
-  readonly lastHeartbeatAt: number | undefined;
+  /**
+   * When the bridge last proved it is alive (epoch ms), if it has: a heartbeat, or any audio or
+   * control from it (a bridge beats only on calls it is otherwise quiet on).
+   */
+  readonly lastHeardAt: number | undefined;
 }
 
 /**
@@ -77,7 +80,9 @@ class BridgeRelay implements Relay {
   private readonly frames: TwilioFrames;
   private readonly sender: CorkedSender;
   private readonly link: BridgeLink;
-  private heartbeatAt: number | undefined;
+  private heardAt: number | undefined;
+  /** Audio came since `lastHeardAt` was last asked: stamped when asked, so a frame costs a store. */
+  private audioUnstamped = false;
   private warnedMarks = false;
 
   constructor(options: RelayOptions) {
@@ -92,8 +97,12 @@ class BridgeRelay implements Relay {
     this.link.sendControl({ type: 'start', streamSid: options.streamSid });
   }
 
-  get lastHeartbeatAt(): number | undefined {
-    return this.heartbeatAt;
+  get lastHeardAt(): number | undefined {
+    if (this.audioUnstamped) {
+      this.audioUnstamped = false;
+      this.heardAt = this.options.ctx.now();
+    }
+    return this.heardAt;
   }
 
   fromTwilioAudio(payload: Uint8Array): void {
@@ -132,6 +141,7 @@ class BridgeRelay implements Relay {
   }
 
   private toTwilioAudio(payload: Uint8Array): void {
+    this.audioUnstamped = true;
     // Base64 as Twilio accepts it: a bad payload must not break the JSON around it.
     if (!isBase64Bytes(payload)) {
       this.options.onDrop('bad_bridge_audio');
@@ -142,6 +152,7 @@ class BridgeRelay implements Relay {
 
   private onBridgeControl(control: MediaOutControl): void {
     const { ctx, log } = this.options;
+    this.heardAt = ctx.now();
     switch (control.type) {
       case 'mark':
         this.toTwilioMark(control.name);
@@ -150,7 +161,6 @@ class BridgeRelay implements Relay {
         if (this.sender.send(this.frames.clear)) ctx.metrics.frames.inc({ direction: 'out', kind: 'clear' });
         return;
       case 'heartbeat':
-        this.heartbeatAt = ctx.now();
         return;
       case 'release':
         log.warn({ reason: control.reason }, 'bridge released the call');

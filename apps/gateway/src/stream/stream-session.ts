@@ -221,7 +221,7 @@ export class MediaStreamSession {
     this.unwatch = this.ctx.watchdog.watch({
       callSid: live.callSid,
       subjects: live.subjects,
-      lastHeartbeatAt: () => relay.lastHeartbeatAt,
+      lastHeardAt: () => relay.lastHeardAt,
       onLost: (reason) => this.guarded(() => this.onBridgeLost(reason)),
     });
   }
@@ -337,7 +337,7 @@ export class MediaStreamSession {
     this.held.take();
     clearTimeout(this.startTimer);
     if (wasLive && this.live) {
-      const heartbeat = this.relay?.lastHeartbeatAt;
+      const heard = this.relay?.lastHeardAt;
       this.detachBridge(reason);
       this.ctx.liveCalls.remove(this.live.callSid, this.live.claimId);
       this.ctx.events.publish(
@@ -351,7 +351,7 @@ export class MediaStreamSession {
         {
           reason,
           detail,
-          sinceBridgeHeartbeatMs: heartbeat === undefined ? undefined : this.ctx.now() - heartbeat,
+          sinceBridgeHeardMs: heard === undefined ? undefined : this.ctx.now() - heard,
         },
         'media stream ended',
       );

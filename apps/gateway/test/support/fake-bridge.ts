@@ -1,4 +1,5 @@
 import {
+  BRIDGE_HEARTBEAT_INTERVAL_MS,
   type CallClaimReply,
   type CallClaimRequest,
   type CallControlReply,
@@ -70,11 +71,15 @@ export interface FakeBridgeOptions {
   decide?: (request: CallClaimRequest) => CallClaimReply['accepted'];
   /** Send caller audio straight back (a loopback agent). */
   echo?: boolean;
+  /** Heartbeat every held claim as the real bridge does (default true). */
+  heartbeats?: boolean;
 }
 
 /**
  * The smallest media-bridge that answers claims the way the real one does: a queue-group
- * responder on `calls.claim` that subscribes the claim's `in.>` subjects before accepting.
+ * responder on `calls.claim` that subscribes the claim's `in.>` subjects before accepting,
+ * heartbeats on every claim it holds and answers the gateway's probes. `stop()` is a killed
+ * process: subscriptions and heartbeats end together.
  */
 export class FakeBridge extends Changes {
   readonly claims = new Map<string, FakeClaim>();
@@ -105,6 +110,14 @@ export class FakeBridge extends Changes {
       },
     });
     this.stops.push(() => sub.unsubscribe());
+    if (this.options.heartbeats === false) {
+      await this.nc.flush();
+      return this;
+    }
+    const beat = setInterval(() => {
+      for (const claim of this.claims.values()) claim.sendControl({ type: 'heartbeat', sentAt: Date.now() });
+    }, BRIDGE_HEARTBEAT_INTERVAL_MS);
+    this.stops.push(() => clearInterval(beat));
     await this.nc.flush();
     return this;
   }
@@ -129,6 +142,7 @@ export class FakeBridge extends Changes {
           claim.inbound.push({ kind: 'audio', payload });
           if (this.options.echo) claim.sendAudio(payload);
         } else {
+          if (msg.reply) msg.respond();
           const control = decodeJson(mediaInControlSchema, msg.data, 'in control');
           if (control.ok) claim.inbound.push({ kind: 'control', control: control.value });
         }

@@ -27,6 +27,12 @@ export interface CallMediaChannel {
   /** Agent audio to the caller: the base64 mu-law payload as the model sent it (text or its bytes). */
   sendAudio(payload: Uint8Array | string): void;
   sendControl(control: MediaOutControl): void;
+  /**
+   * Proves to the gateway the bridge still holds the claim: a heartbeat, unless audio or a
+   * control went out since the last call (any message proves it as well, and a talking call
+   * needs no extra message per beat).
+   */
+  heartbeat(): void;
   close(): void;
 }
 
@@ -72,9 +78,21 @@ export function openCallMediaChannel(
       }
     },
   });
+  let sentSinceBeat = false;
+  const sendControl = (control: MediaOutControl) => {
+    sentSinceBeat = true;
+    publisher.publish(subjects.outControl, encodeMediaOutControl(control));
+  };
   return {
-    sendAudio: (payload) => publisher.publish(subjects.outAudio, payload),
-    sendControl: (control) => publisher.publish(subjects.outControl, encodeMediaOutControl(control)),
+    sendAudio: (payload) => {
+      sentSinceBeat = true;
+      publisher.publish(subjects.outAudio, payload);
+    },
+    sendControl,
+    heartbeat: () => {
+      if (!sentSinceBeat) sendControl({ type: 'heartbeat', sentAt: Date.now() });
+      sentSinceBeat = false;
+    },
     close: () => subscription.unsubscribe(),
   };
 }

@@ -94,7 +94,7 @@ export class CallSession {
   }
 
   heartbeat(): void {
-    this.media?.sendControl({ type: 'heartbeat', sentAt: Date.now() });
+    this.media?.heartbeat();
   }
 
   /** Nobody is speaking and nothing is pending: a moment the caller would not notice a change. */
