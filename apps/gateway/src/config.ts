@@ -4,6 +4,7 @@ import {
   devDefault,
   httpConfigShape,
   intVariable,
+  mediaPathConfigShape,
   publicUrlConfigShape,
   twilioConfigShape,
 } from '@voice/shared/config';
@@ -16,6 +17,7 @@ export const gatewayConfigSchema = z
     ...httpConfigShape(8080),
     ...twilioConfigShape,
     ...publicUrlConfigShape,
+    ...mediaPathConfigShape,
     /** HMAC key of the per-call stream token (`<Parameter>` on the media stream). */
     STREAM_TOKEN_SECRET: devDefault(
       z.string().min(16, 'use at least 16 characters'),

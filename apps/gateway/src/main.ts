@@ -42,7 +42,9 @@ runMain('gateway', async () => {
       config,
       logger,
       agents: createDrizzleAgentDirectory(database.db),
-      bus: createNatsMediaBus(nc, logger.child({ component: 'media-bus' })),
+      bus: createNatsMediaBus(nc, logger.child({ component: 'media-bus' }), {
+        windowMs: config.MEDIA_FLUSH_WINDOW_MS,
+      }),
       events: createOutboxEventSink(outbox, logger),
       callControl: createCallControl(
         createTwilioClient({

@@ -18,6 +18,8 @@ import type { ToolInvoker } from './tools/tool-loop.js';
 export interface MediaBridgeSettings extends SessionSettings {
   maxSessions: number;
   toolDiscoveryMaxWaitMs: number;
+  /** `MEDIA_FLUSH_WINDOW_MS`; default 0 (each turn's media in one write). */
+  mediaFlushWindowMs?: number;
 }
 
 export interface MediaBridgeDeps {
@@ -60,7 +62,9 @@ export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
     deps.discover ?? (() => discoverTools(deps.nc, { maxWaitMs: deps.settings.toolDiscoveryMaxWaitMs })),
   );
   const history = deps.history ?? createJetStreamHistory(jetstream(deps.nc), deps.logger);
-  const publisher = createTurnPublisher(deps.nc, deps.logger.child({ component: 'media-publisher' }));
+  const publisher = createTurnPublisher(deps.nc, deps.logger.child({ component: 'media-publisher' }), {
+    windowMs: deps.settings.mediaFlushWindowMs,
+  });
   let responder: ClaimResponder | undefined;
 
   return {

@@ -3,6 +3,7 @@ import {
   databaseConfigShape,
   httpConfigShape,
   intVariable,
+  mediaPathConfigShape,
   openaiConfigShape,
 } from '@voice/shared/config';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ export const mediaBridgeConfigSchema = z.object({
   ...databaseConfigShape,
   ...httpConfigShape(8081),
   ...openaiConfigShape,
+  ...mediaPathConfigShape,
   /** Concurrent calls (model sessions) this instance accepts before it declines claims. */
   MAX_SESSIONS: intVariable(100, 1),
   /** A model session is replaced by a fresh one (context restored) at a quiet moment after this long. */

@@ -51,6 +51,7 @@ runMain('media-bridge', async () => {
       modelSessionMaxMs: config.MODEL_SESSION_MAX_MS,
       modelConnectAttempts: config.MODEL_RESTORE_ATTEMPTS,
       dtmfCollectMs: config.DTMF_COLLECT_MS,
+      mediaFlushWindowMs: config.MEDIA_FLUSH_WINDOW_MS,
     },
   });
   bridge.start();

@@ -13,7 +13,7 @@ import {
   subjects,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
-import { createTurnPublisher, type NatsConnection } from '@voice/shared/nats';
+import { createTurnPublisher, type NatsConnection, type TurnPublisherOptions } from '@voice/shared/nats';
 import type { BridgeHandlers, BridgeLink, ClaimAnswer, MediaBus, ProbeResult } from './media-bus.js';
 
 /**
@@ -23,9 +23,13 @@ import type { BridgeHandlers, BridgeLink, ClaimAnswer, MediaBus, ProbeResult } f
  * fails once the connection is closed (shutdown); that is logged, never thrown into the socket
  * listener that called it.
  */
-export function createNatsMediaBus(nc: NatsConnection, logger: Logger): MediaBus {
+export function createNatsMediaBus(
+  nc: NatsConnection,
+  logger: Logger,
+  options: TurnPublisherOptions = {},
+): MediaBus {
   // Every call's frames and controls through one queue: a turn's worth leaves in one write.
-  const publisher = createTurnPublisher(nc, logger);
+  const publisher = createTurnPublisher(nc, logger, options);
   const publish = (subject: string, data: Uint8Array | string): boolean => {
     if (publisher.publish(subject, data)) return true;
     logger.warn({ subject }, 'media publish on a closed connection');

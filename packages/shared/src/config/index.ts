@@ -9,6 +9,7 @@ export {
   intVariable,
   LOCAL_DATABASE_URL,
   LOCAL_NATS_URL,
+  mediaPathConfigShape,
   openaiConfigShape,
   publicUrlConfigShape,
   twilioConfigShape,

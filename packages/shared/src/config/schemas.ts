@@ -68,6 +68,15 @@ export const openaiConfigShape = {
   OPENAI_EXTRA_CA_FILE: z.string().min(1).optional(),
 };
 
+/** The gateway and the media-bridge: how their media leaves for NATS. */
+export const mediaPathConfigShape = {
+  /**
+   * How long the first media message of a batch may wait for more before the write (ms, 0–2).
+   * 0: it leaves at the end of its event-loop turn, with whatever else that turn published.
+   */
+  MEDIA_FLUSH_WINDOW_MS: intVariable(0, 0, 2),
+};
+
 export const publicUrlConfigShape = {
   /** The https URL Twilio reaches the gateway at; signatures are checked against it. */
   PUBLIC_BASE_URL: devDefault(z.url(), 'http://127.0.0.1:8080'),

@@ -28,4 +28,4 @@ export {
   ensureStreams,
   STREAMS,
 } from './streams.js';
-export { createTurnPublisher, type TurnPublisher } from './turn-publisher.js';
+export { createTurnPublisher, type TurnPublisher, type TurnPublisherOptions } from './turn-publisher.js';

@@ -67,6 +67,18 @@ describe('createTurnPublisher', () => {
     expect(runs).toEqual([['a:x'], ['b:y']]);
   });
 
+  it('with a window, what several turns published within it leaves together', async () => {
+    const { nc, runs } = fakeConnection();
+    const publisher = createTurnPublisher(nc, silent, { windowMs: 20 });
+    publisher.publish('a', 'x');
+    await nextTurn();
+    publisher.publish('b', 'y');
+    await nextTurn();
+    expect(runs).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(runs).toEqual([['a:x', 'b:y']]);
+  });
+
   it('flush sends at once, and nothing twice', async () => {
     const { nc, runs } = fakeConnection();
     const publisher = createTurnPublisher(nc, silent);

@@ -8,7 +8,8 @@ import type { Logger } from '../logging/index.js';
  * Queued here and handed to the client together in the check phase (`setImmediate`), what all
  * of a turn's callbacks published becomes one write; a lone frame still leaves in the turn it
  * arrived in. Messages keep their order (one queue), so audio and control of a call stay in
- * sequence as long as both go through the same publisher.
+ * sequence as long as both go through the same publisher. A window (`windowMs` > 0) holds the
+ * first message of a batch that long instead, so frames of several turns share a write.
  */
 export interface TurnPublisher {
   /**
@@ -21,7 +22,17 @@ export interface TurnPublisher {
   flush(): void;
 }
 
-export function createTurnPublisher(nc: NatsConnection, logger: Logger): TurnPublisher {
+export interface TurnPublisherOptions {
+  /** How long the first queued message may wait for others (ms); 0: until the end of its turn. */
+  windowMs?: number;
+}
+
+export function createTurnPublisher(
+  nc: NatsConnection,
+  logger: Logger,
+  options: TurnPublisherOptions = {},
+): TurnPublisher {
+  const windowMs = options.windowMs ?? 0;
   let subjects: string[] = [];
   let payloads: (Uint8Array | string)[] = [];
   let scheduled = false;
@@ -53,7 +64,8 @@ export function createTurnPublisher(nc: NatsConnection, logger: Logger): TurnPub
       payloads.push(data);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        if (windowMs > 0) setTimeout(flush, windowMs);
+        else setImmediate(flush);
       }
       return true;
     },
