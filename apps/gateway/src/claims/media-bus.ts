@@ -38,7 +38,11 @@ export interface BridgeHandlers {
  * their order holds.
  */
 export interface BridgeLink {
-  /** Caller audio (base64, as text or its bytes), forwarded without decoding. */
+  /**
+   * Caller audio (base64, as text or its bytes), forwarded without decoding. Sent at the end of
+   * the turn, so the bytes are kept until then: a WebSocket message's own bytes (ws hands each
+   * message memory of its own that nothing rewrites) may be passed as they are.
+   */
   sendAudio(payload: Uint8Array | string): void;
   sendControl(control: MediaInControl): void;
   /** Stops listening to the bridge; sending after this is a no-op. */

@@ -14,7 +14,7 @@ export interface FrameIntakeHandlers {
   onMessage(message: TwilioInboundMessage): void;
   /**
    * A `media` frame of the live stream, from the fast path: its base64 payload as it came, a
-   * view into the frame's bytes (copy it to keep it past this call).
+   * view into the frame's own bytes, which nothing rewrites afterwards.
    */
   onLiveMedia(payload: Uint8Array): void;
   /** The echo of a mark this stream sent, settled in the ledger: its name and the claim that sent it. */
