@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { monotonicMs } from '../clock.js';
 import { readMarkerFromBase64, writeMarker } from '../frames/marker.js';
 import { FramePacer } from './frame-pacer.js';
+import { releaseAtMs } from './phase-schedule.js';
 
 function media(seq: number, sentAtMs: number): string {
   const frame = Buffer.alloc(160, 0xff);
@@ -32,8 +33,9 @@ describe('FramePacer', () => {
     const pacer = FramePacer.install();
     const sent: Array<[number, number]> = [];
     const originMs = monotonicMs();
+    const plan = { originMs, phases: 2, jitterMs: 0 };
     pacer.pace({
-      plan: { originMs, phases: 2, jitterMs: 0 },
+      plan,
       random: () => 0,
       onSent: (stream, sentAtMs) => sent.push([stream, sentAtMs]),
     });
@@ -61,10 +63,11 @@ describe('FramePacer', () => {
       expect(sentAtMs).toBeCloseTo(sent[i]?.[1] as number, 2);
       expect(sentAtMs).toBeGreaterThanOrEqual((handedOver[i] as number) - 0.01);
       expect(frame.atMs).toBeGreaterThanOrEqual(sentAtMs);
-      // The first socket gets phase 0: frames leave at whole frames after the origin (Node's
-      // timers count from a millisecond clock, so one may fire up to a millisecond early).
-      const intoFrame = (sentAtMs - originMs) % 20;
-      expect(Math.min(intoFrame, 20 - intoFrame)).toBeLessThan(3);
+      // The first socket gets phase 0: held until the next whole frame after the origin. Node's
+      // timers count from a millisecond clock, so one may fire up to a millisecond early; a busy
+      // machine makes them late by any amount, so only the hold is checked.
+      const phaseInstant = releaseAtMs(handedOver[i] as number, 0, plan, () => 0);
+      expect(sentAtMs).toBeGreaterThan(phaseInstant - 1.5);
     }
   });
 });

@@ -76,7 +76,9 @@ export class FramePacer {
     const frame = { order: state.nextOrder++, text };
     state.held.push(frame);
     const owner = state;
-    setTimeout(() => this.release(socket, owner, frame.order, level), dueMs - nowMs);
+    // Node's timers count whole milliseconds: a rounded delay loses nothing and keeps the
+    // timer lists (one per distinct delay) few at thousands of frames a second.
+    setTimeout(() => this.release(socket, owner, frame.order, level), Math.round(dueMs - nowMs));
   }
 
   /** Sends the socket's held frames up to `order`, in order (a timer may fire a little out of turn). */
