@@ -149,6 +149,7 @@ async function main(): Promise<void> {
         levels: options.levels,
         traffic: options.traffic,
         refineSteps: options.refineSteps,
+        everyLevel: options.everyLevel,
         warmUpCalls: options.warmUpCalls,
         deadlineMs: startedMs + options.budgetMs,
       },

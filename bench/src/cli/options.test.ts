@@ -8,6 +8,8 @@ describe('parseOptions', () => {
     expect(options.systems).toEqual(['ours', 'baseline']);
     expect(options.plan.holdMs).toBe(15_000);
     expect(options.refineSteps).toBe(2);
+    expect(options.everyLevel).toBe(false);
+    expect(parseOptions(['--every-level']).everyLevel).toBe(true);
     expect(options.warmUpCalls).toBe(10);
     expect(options.budgetMs).toBe(780_000);
     expect(options.traffic).toEqual([

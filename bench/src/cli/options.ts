@@ -13,6 +13,8 @@ export interface BenchOptions {
   plan: LevelPlan;
   /** Bisection steps between the last level that held and the first that broke. */
   refineSteps: number;
+  /** Run every listed level even after one broke (its CPU per call-minute still counts). */
+  everyLevel: boolean;
   /** Calls of the short unreported level each system runs first (0: none). */
   warmUpCalls: number;
   /** Levels that would end past this (ms from the start) are not started. */
@@ -39,6 +41,7 @@ export const USAGE = `npm run bench -- [options]
   --jitter-ms 2        bunched: each caller frame leaves up to this much after its phase (default 2)
   --model-speed 4      bunched: the fake model streams its answer this many times real time (default 4)
   --refine 2           bisection steps between the last level that held and the first that broke
+  --every-level        go on through the listed levels after one broke (per-level CPU at each)
   --budget 780         seconds of levels at most (default 780: the whole run stays under 15 minutes)
   --warm-up 10         calls of a short unreported level per system before the climb (0: none)
   --quick              levels 10,50, a 5 s window, no refinement (both shapes): about three minutes
@@ -70,6 +73,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'jitter-ms': { type: 'string' },
       'model-speed': { type: 'string' },
       refine: { type: 'string' },
+      'every-level': { type: 'boolean', default: false },
       'warm-up': { type: 'string' },
       budget: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -99,6 +103,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       afterBargeMs: 2_500,
     },
     refineSteps: count('refine', values.refine, quick ? 0 : 2),
+    everyLevel: values['every-level'] === true,
     warmUpCalls: count('warm-up', values['warm-up'], DEFAULT_WARM_UP_CALLS),
     budgetMs: positive('budget', values.budget, DEFAULT_BUDGET_S) * MS_PER_SECOND,
     out: values.out,

@@ -13,6 +13,8 @@ export interface ClimbOptions {
   /** Every level runs under each of these, for each system. */
   traffic: readonly TrafficShape[];
   refineSteps: number;
+  /** Go on through the levels after one broke; capacity is still the last level below it that held. */
+  everyLevel: boolean;
   /** Calls of the unreported warm-up level per system (0: none). */
   warmUpCalls: number;
   /** Monotonic ms after which no level may still be running. */
@@ -72,8 +74,10 @@ export async function climb(
     }
     results.push(result);
     onResult(result);
-    if (result.verdict.held) entry.lastHeld = Math.max(entry.lastHeld ?? 0, calls);
-    else if (!entry.firstBroken || calls < entry.firstBroken.calls) entry.firstBroken = result;
+    const belowBreak = !entry.firstBroken || calls < entry.firstBroken.calls;
+    if (result.verdict.held) {
+      if (belowBreak) entry.lastHeld = Math.max(entry.lastHeld ?? 0, calls);
+    } else if (!entry.firstBroken || calls < entry.firstBroken.calls) entry.firstBroken = result;
   };
 
   if (options.warmUpCalls > 0) {
@@ -83,7 +87,7 @@ export async function climb(
   }
   for (const calls of options.levels) {
     for (const entry of progress) {
-      if (entry.firstBroken || entry.stoppedBy === 'time_budget') continue;
+      if ((entry.firstBroken && !options.everyLevel) || entry.stoppedBy === 'time_budget') continue;
       if (!fits(calls)) {
         entry.stoppedBy = 'time_budget';
         continue;
