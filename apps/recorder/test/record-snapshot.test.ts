@@ -2,7 +2,7 @@ import { createDatabase, type DatabaseHandle, migrationsFolder } from '@voice/sh
 import { useTestInfra } from '@voice/testkit/vitest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCallRecord } from '../src/api/call-queries.js';
+import { getCallRecord } from '../src/api/call-record.js';
 import { applyCallEvent } from '../src/projection/apply-call-event.js';
 import { newCallSid, wholeCallEvents } from './call-fixture.js';
 

@@ -3,7 +3,8 @@ import type { Database } from '@voice/shared/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bearerAuth } from './bearer-auth.js';
-import { getCallRecord, listCalls } from './call-queries.js';
+import { listCalls } from './call-queries.js';
+import { getCallRecord } from './call-record.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { summariseLatencies, summariseUsage } from './summaries.js';
 
