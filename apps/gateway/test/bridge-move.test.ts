@@ -116,6 +116,8 @@ describe('moving a live call to another bridge, on real NATS and Postgres', () =
   it('counts agent audio as a sign of life: a talking bridge that never heartbeats keeps the call until it goes silent', async () => {
     const first = await startBridge('bridge-g', { heartbeats: false });
     const { call, claim } = await callOn(first);
+    // The move must go to the second bridge: the first keeps its call but takes no new claim.
+    await first.stopClaiming();
     const second = await startBridge('bridge-h');
     // Twice the loss threshold (600 ms) of audio every 50 ms, without one heartbeat.
     for (let i = 0; i < 24; i++) {

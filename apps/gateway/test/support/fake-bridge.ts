@@ -85,6 +85,7 @@ export class FakeBridge extends Changes {
   readonly claims = new Map<string, FakeClaim>();
   readonly bridgeId: string;
   private readonly stops: Array<() => void> = [];
+  private claimSubscription: { unsubscribe(): void } | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -109,6 +110,7 @@ export class FakeBridge extends Changes {
         this.changed();
       },
     });
+    this.claimSubscription = sub;
     this.stops.push(() => sub.unsubscribe());
     if (this.options.heartbeats === false) {
       await this.nc.flush();
@@ -126,6 +128,12 @@ export class FakeBridge extends Changes {
   async claimOf(callSid: string): Promise<FakeClaim> {
     await this.waitFor(() => this.claims.has(callSid), `a claim of ${callSid}`);
     return this.claims.get(callSid) as FakeClaim;
+  }
+
+  /** Out of the claim queue group, still holding its calls (as a draining or hung process). */
+  async stopClaiming(): Promise<void> {
+    this.claimSubscription?.unsubscribe();
+    await this.nc.flush();
   }
 
   stop(): void {
