@@ -5,13 +5,15 @@ import type { MediaBus } from './media-bus.js';
 export const WATCHDOG_CHECK_MS = 250;
 /**
  * A claim the bridge has been silent on this long is probed (ms): a bridge sends audio, a
- * control or a heartbeat at least every 500 ms, so this is one missed beat and some slack. A probe costs one request; a live bridge answers it.
+ * control or a heartbeat at least every 500 ms, so this is one missed beat and some slack. A
+ * probe costs one request; a live bridge answers it.
  */
 export const BRIDGE_SUSPECT_AFTER_MS = 800;
 /**
- * A claim the bridge has been silent on this long is given up even when the probe is inconclusive (a hung
- * process still subscribed), and the grace after the gateway's NATS connection comes back (ms).
- * Shorter moves calls off a hung bridge sooner, but risks moving them off one that is only slow.
+ * A claim the bridge has been silent on this long is given up even when the probe is
+ * inconclusive (a hung process still subscribed), and the grace after the gateway's NATS
+ * connection comes back (ms). Shorter moves calls off a hung bridge sooner, but risks moving
+ * them off one that is only slow.
  */
 export const BRIDGE_LOST_AFTER_MS = 3_000;
 /** How long a probe waits for the bridge to answer (ms). */
@@ -47,10 +49,11 @@ interface Watch {
 
 /**
  * Notices a media bridge that died or hung under a live call. Bridges send something on each
- * claim at least every 500 ms (audio, a control, or a heartbeat when there was nothing else); a claim silent for `suspectAfterMs` is probed, and a probe that finds no
- * subscriber left (the process is gone) loses it at once; `lostAfterMs` of silence loses it
- * anyway. Silence only counts while the gateway's own NATS connection has been up for
- * `lostAfterMs`: during an outage, and for a while after it, every bridge is silent.
+ * claim at least every 500 ms (audio, a control, or a heartbeat when there was nothing else); a
+ * claim silent for `suspectAfterMs` is probed, and a probe that finds no subscriber left (the
+ * process is gone) loses it at once; `lostAfterMs` of silence loses it anyway. Silence only
+ * counts while the gateway's own NATS connection has been up for `lostAfterMs`: during an
+ * outage, and for a while after it, every bridge is silent.
  * One timer serves every call, and runs only while something is watched.
  */
 export class BridgeWatchdog {
