@@ -1,5 +1,11 @@
 import { loadConfig } from '@voice/shared/config';
-import { JetStreamOutbox, jetstream, KV_BUCKETS, openKvBucket } from '@voice/shared/nats';
+import {
+  createTurnPublisher,
+  JetStreamOutbox,
+  jetstream,
+  KV_BUCKETS,
+  openKvBucket,
+} from '@voice/shared/nats';
 import { runMain, startService } from '@voice/shared/service';
 import { createCallControl, createTwilioClient } from '@voice/shared/twilio';
 import { buildGatewayApp } from './app.js';
@@ -37,14 +43,16 @@ runMain('gateway', async () => {
     root: config.OUTBOX_DIR,
     service: 'gateway',
   });
+  // Every call's media through one queue: a turn's worth of frames leaves in one write.
+  const mediaPublisher = createTurnPublisher(nc, logger.child({ component: 'media-publisher' }), {
+    windowMs: config.MEDIA_FLUSH_WINDOW_MS,
+  });
   const gateway = await buildGatewayApp(
     {
       config,
       logger,
       agents: createDrizzleAgentDirectory(database.db),
-      bus: createNatsMediaBus(nc, logger.child({ component: 'media-bus' }), {
-        windowMs: config.MEDIA_FLUSH_WINDOW_MS,
-      }),
+      bus: createNatsMediaBus(nc, mediaPublisher, logger.child({ component: 'media-bus' })),
       events: createOutboxEventSink(outbox, logger),
       callControl: createCallControl(
         createTwilioClient({
@@ -69,6 +77,8 @@ runMain('gateway', async () => {
     { name: 'drain live calls', run: () => gateway.drain(drainTimeoutMs(config)) },
     // After the drain: a draining call may still be hung up by command. Other gateways take new ones.
     { name: 'stop call-control commands', run: () => commands.stop() },
+    // The drain's last stops and controls wait for the end of a turn; NATS drains right after.
+    { name: 'send queued media', run: () => mediaPublisher.flush() },
     {
       name: 'flush call events',
       run: async () => {

@@ -2,7 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Database } from '@voice/shared/db';
 import { callLogger, type Logger } from '@voice/shared/logging';
-import { createTurnPublisher, type JetStreamOutbox } from '@voice/shared/nats';
+import type { JetStreamOutbox, TurnPublisher } from '@voice/shared/nats';
 import { askTool, type DiscoveredTool, discoverTools } from '@voice/tool-kit';
 import { createAgentProfileStore } from './claims/agent-profiles.js';
 import { type ClaimResponder, startClaimResponder } from './claims/claim-responder.js';
@@ -18,12 +18,12 @@ import type { ToolInvoker } from './tools/tool-loop.js';
 export interface MediaBridgeSettings extends SessionSettings {
   maxSessions: number;
   toolDiscoveryMaxWaitMs: number;
-  /** `MEDIA_FLUSH_WINDOW_MS`; default 0 (each turn's media in one write). */
-  mediaFlushWindowMs?: number;
 }
 
 export interface MediaBridgeDeps {
   nc: NatsConnection;
+  /** The process's one media publisher: every call's audio and controls leave together per turn. */
+  publisher: TurnPublisher;
   db: Database;
   outbox: JetStreamOutbox;
   logger: Logger;
@@ -62,9 +62,6 @@ export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
     deps.discover ?? (() => discoverTools(deps.nc, { maxWaitMs: deps.settings.toolDiscoveryMaxWaitMs })),
   );
   const history = deps.history ?? createJetStreamHistory(jetstream(deps.nc), deps.logger);
-  const publisher = createTurnPublisher(deps.nc, deps.logger.child({ component: 'media-publisher' }), {
-    windowMs: deps.settings.mediaFlushWindowMs,
-  });
   let responder: ClaimResponder | undefined;
 
   return {
@@ -83,7 +80,7 @@ export function createMediaBridge(deps: MediaBridgeDeps): MediaBridge {
             profile,
             bridgeId: deps.bridgeId,
             nc: deps.nc,
-            publisher,
+            publisher: deps.publisher,
             outbox: deps.outbox,
             logger: callLogger(deps.logger, claim.callSid, {
               claimId: claim.claimId,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '@voice/shared/config';
-import { JetStreamOutbox, jetstream } from '@voice/shared/nats';
+import { createTurnPublisher, JetStreamOutbox, jetstream } from '@voice/shared/nats';
 import { runMain, startService } from '@voice/shared/service';
 import { createMediaBridge } from './bridge.js';
 import { mediaBridgeConfigSchema } from './config.js';
@@ -29,8 +29,12 @@ runMain('media-bridge', async () => {
     root: config.OUTBOX_DIR,
     service: 'media-bridge',
   });
+  const publisher = createTurnPublisher(runtime.nc, runtime.logger.child({ component: 'media-publisher' }), {
+    windowMs: config.MEDIA_FLUSH_WINDOW_MS,
+  });
   const bridge = createMediaBridge({
     nc: runtime.nc,
+    publisher,
     db: runtime.database.db,
     outbox,
     logger: runtime.logger,
@@ -51,7 +55,6 @@ runMain('media-bridge', async () => {
       modelSessionMaxMs: config.MODEL_SESSION_MAX_MS,
       modelConnectAttempts: config.MODEL_RESTORE_ATTEMPTS,
       dtmfCollectMs: config.DTMF_COLLECT_MS,
-      mediaFlushWindowMs: config.MEDIA_FLUSH_WINDOW_MS,
     },
   });
   bridge.start();
@@ -63,6 +66,8 @@ runMain('media-bridge', async () => {
       run: () => bridge.drain(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - SHUTDOWN_RESERVE_MS)),
     },
     { name: 'close sessions', run: () => bridge.closeAll() },
+    // The hand-backs' releases wait for the end of a turn; NATS drains right after these steps.
+    { name: 'send queued media', run: () => publisher.flush() },
     {
       name: 'flush call events',
       run: async () => {

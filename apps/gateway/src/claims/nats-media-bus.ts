@@ -13,23 +13,18 @@ import {
   subjects,
 } from '@voice/shared/contracts';
 import type { Logger } from '@voice/shared/logging';
-import { createTurnPublisher, type NatsConnection, type TurnPublisherOptions } from '@voice/shared/nats';
+import type { NatsConnection, TurnPublisher } from '@voice/shared/nats';
 import type { BridgeHandlers, BridgeLink, ClaimAnswer, MediaBus, ProbeResult } from './media-bus.js';
 
 /**
  * `MediaBus` on one NATS connection: core NATS, because a late frame is a lost frame. The
  * request goes to `calls.claim`, where the bridges listen in the `media-bridge` queue group.
- * Media is published once per turn of the event loop (`createTurnPublisher`). Publishing only
+ * Every call's media goes through the process's one `TurnPublisher`, so a turn's worth leaves
+ * in one write (the composition root flushes it before NATS drains). Publishing only
  * fails once the connection is closed (shutdown); that is logged, never thrown into the socket
  * listener that called it.
  */
-export function createNatsMediaBus(
-  nc: NatsConnection,
-  logger: Logger,
-  options: TurnPublisherOptions = {},
-): MediaBus {
-  // Every call's frames and controls through one queue: a turn's worth leaves in one write.
-  const publisher = createTurnPublisher(nc, logger, options);
+export function createNatsMediaBus(nc: NatsConnection, publisher: TurnPublisher, logger: Logger): MediaBus {
   const publish = (subject: string, data: Uint8Array | string): boolean => {
     if (publisher.publish(subject, data)) return true;
     logger.warn({ subject }, 'media publish on a closed connection');

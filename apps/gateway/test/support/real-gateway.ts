@@ -7,6 +7,7 @@ import { createLogger } from '@voice/shared/logging';
 import {
   CONSUMERS,
   connectNats,
+  createTurnPublisher,
   ensureStreams,
   JetStreamOutbox,
   jetstream,
@@ -117,7 +118,7 @@ export async function startRealGateway(
       config,
       logger,
       agents: createDrizzleAgentDirectory(database.db),
-      bus: createNatsMediaBus(nc, logger),
+      bus: createNatsMediaBus(nc, createTurnPublisher(nc, logger), logger),
       events: createOutboxEventSink(outbox, logger),
       callControl: createCallControl(
         createTwilioClient({

@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { type CallEvent, callEventSchema, decodeJson, subjects } from '@voice/shared/contracts';
 import { agentProfiles, createDatabase, type DatabaseHandle, validAgentProfile } from '@voice/shared/db';
 import { createLogger } from '@voice/shared/logging';
-import { ensureStreams, JetStreamOutbox, jetstream } from '@voice/shared/nats';
+import { createTurnPublisher, ensureStreams, JetStreamOutbox, jetstream } from '@voice/shared/nats';
 import { Registry } from '@voice/shared/telemetry';
 import { FakeRealtimeServer, type FakeRealtimeServerOptions } from '@voice/testkit/openai';
 import { createMediaBridge, type MediaBridge, type MediaBridgeSettings } from '../../src/bridge.js';
@@ -104,6 +104,7 @@ export async function startBridgeHarness(options: HarnessOptions): Promise<Bridg
   });
   const bridge = createMediaBridge({
     nc,
+    publisher: createTurnPublisher(nc, logger),
     db: database.db,
     outbox,
     logger,
