@@ -8,12 +8,17 @@ const subjects = mediaSubjects('CA00000000000000000000000000000001', 'claim-1');
 
 function channel() {
   const sent: Array<{ subject: string; body: string }> = [];
+  const steps: string[] = [];
   const publisher: TurnPublisher = {
     publish: (subject, data) =>
       sent.push({ subject, body: typeof data === 'string' ? data : new TextDecoder().decode(data) }) > 0,
-    flush: () => undefined,
+    flush: () => {
+      steps.push('flush');
+    },
   };
-  const nc = { subscribe: () => ({ unsubscribe: () => undefined }) } as unknown as NatsConnection;
+  const nc = {
+    subscribe: () => ({ unsubscribe: () => steps.push('unsubscribe') }),
+  } as unknown as NatsConnection;
   const media = openCallMediaChannel(
     nc,
     publisher,
@@ -23,8 +28,17 @@ function channel() {
   );
   const heartbeats = () =>
     sent.filter((m) => m.subject === subjects.outControl && m.body.includes('heartbeat'));
-  return { media, sent, heartbeats };
+  return { media, sent, heartbeats, steps };
 }
+
+describe('closing the media channel', () => {
+  it('hands what it queued to NATS before it unsubscribes', () => {
+    const { media, steps } = channel();
+    media.sendControl({ type: 'release', reason: 'draining' });
+    media.close();
+    expect(steps).toEqual(['flush', 'unsubscribe']);
+  });
+});
 
 describe('the media channel heartbeat', () => {
   it('is sent on a quiet call at every beat', () => {

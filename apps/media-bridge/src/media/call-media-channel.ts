@@ -93,6 +93,11 @@ export function openCallMediaChannel(
       if (!sentSinceBeat) sendControl({ type: 'heartbeat', sentAt: Date.now() });
       sentSinceBeat = false;
     },
-    close: () => subscription.unsubscribe(),
+    // The unsubscribe leaves at once; what this call queued (a hand-back's release) must reach
+    // NATS before it, or a probe in between finds nobody and the gateway takes the bridge for dead.
+    close: () => {
+      publisher.flush();
+      subscription.unsubscribe();
+    },
   };
 }
