@@ -78,6 +78,8 @@ export function createNatsMediaBus(nc: NatsConnection, publisher: TurnPublisher,
         },
         close() {
           open = false;
+          // The unsubscribe leaves at once: what this link queued (its `stop`) goes first.
+          publisher.flush();
           if (!subscription.isClosed()) subscription.unsubscribe();
         },
       };

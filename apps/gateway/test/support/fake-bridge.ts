@@ -26,6 +26,8 @@ export type BridgeInbound = { kind: 'audio'; payload: string } | { kind: 'contro
 /** One claim as the fake bridge holds it. */
 export class FakeClaim extends Changes {
   readonly inbound: BridgeInbound[] = [];
+  /** Audio or a control went out since the last heartbeat tick. */
+  private sentSinceBeat = false;
 
   constructor(
     readonly request: CallClaimRequest,
@@ -45,11 +47,22 @@ export class FakeClaim extends Changes {
 
   /** Agent audio towards the caller: the raw base64 body, as a real bridge publishes it. */
   sendAudio(payload: string): void {
+    this.sentSinceBeat = true;
     this.nc.publish(this.subjects.outAudio, payload);
   }
 
   sendControl(control: MediaOutControl): void {
+    this.sentSinceBeat = true;
     this.nc.publish(this.subjects.outControl, encodeJson(mediaOutControlSchema, control));
+  }
+
+  /**
+   * As the real bridge's channel does (apps/media-bridge/src/media/call-media-channel.ts
+   * `heartbeat`): a beat only on a claim that sent nothing since the last one.
+   */
+  beat(): void {
+    if (!this.sentSinceBeat) this.sendControl({ type: 'heartbeat', sentAt: Date.now() });
+    this.sentSinceBeat = false;
   }
 
   /** Asks the call's ingress to hang up, as a real bridge does: through the call-control port. */
@@ -78,8 +91,10 @@ export interface FakeBridgeOptions {
 /**
  * The smallest media-bridge that answers claims the way the real one does: a queue-group
  * responder on `calls.claim` that subscribes the claim's `in.>` subjects before accepting,
- * heartbeats on every claim it holds and answers the gateway's probes. `stop()` is a killed
- * process: subscriptions and heartbeats end together.
+ * heartbeats every `BRIDGE_HEARTBEAT_INTERVAL_MS` on each claim that was otherwise quiet, and
+ * answers the gateway's probes (apps/media-bridge: claims/session-registry.ts,
+ * media/call-media-channel.ts). `stop()` is a killed process: subscriptions and heartbeats end
+ * together.
  */
 export class FakeBridge extends Changes {
   readonly claims = new Map<string, FakeClaim>();
@@ -117,7 +132,7 @@ export class FakeBridge extends Changes {
       return this;
     }
     const beat = setInterval(() => {
-      for (const claim of this.claims.values()) claim.sendControl({ type: 'heartbeat', sentAt: Date.now() });
+      for (const claim of this.claims.values()) claim.beat();
     }, BRIDGE_HEARTBEAT_INTERVAL_MS);
     this.stops.push(() => clearInterval(beat));
     await this.nc.flush();
